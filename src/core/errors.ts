@@ -1,0 +1,88 @@
+/**
+ * Stable error codes. Every code is documented in docs/errors.md (a test checks
+ * both directions). Codes are never reused; a retired code stays listed as retired.
+ */
+export const ERROR_CODES = {
+  CW_USAGE_UNKNOWN_COMMAND: {
+    exit: 2,
+    meaning: 'The first argument is not a cachewarden command.',
+    fix: 'Run `cachewarden --help` for the list of commands.',
+  },
+  CW_USAGE_BAD_FLAG: {
+    exit: 2,
+    meaning: 'A flag is unknown, lacks its value, or has a value of the wrong form.',
+    fix: 'Run `cachewarden <command> --help` for the flags it takes.',
+  },
+  CW_CONFIG_NOT_FOUND: {
+    exit: 2,
+    meaning: 'The config file named by --config (default ./cachewarden.yaml) does not exist or cannot be read.',
+    fix: 'Create it (see docs/config.md) or point --config at it. Commands that can run without one say so in --help.',
+  },
+  CW_CONFIG_YAML: {
+    exit: 2,
+    meaning: 'The config file is not valid YAML.',
+    fix: 'Fix the syntax at the line and column given.',
+  },
+  CW_CONFIG_UNKNOWN_KEY: {
+    exit: 2,
+    meaning: 'The config file has a key the schema does not know (often a typo).',
+    fix: 'Use the suggested key, or remove it. docs/config.md lists every key.',
+  },
+  CW_CONFIG_INVALID_VALUE: {
+    exit: 2,
+    meaning: 'A config value has the wrong type or is outside its allowed values.',
+    fix: 'Use a value of the form the message names. docs/config.md lists every key with its type.',
+  },
+  CW_CONFIG_MISSING_KEY: {
+    exit: 2,
+    meaning: 'A key the schema requires is absent.',
+    fix: 'Add the key. docs/config.md shows an example.',
+  },
+  CW_CONFIG_ENV_MISSING: {
+    exit: 2,
+    meaning: 'A `${NAME}` reference in the config names an environment variable that is not set.',
+    fix: 'Export the variable before running, or write `${NAME:-default}` to give a default.',
+  },
+  CW_INPUT_UNREADABLE: {
+    exit: 2,
+    meaning: 'An input file or value given on the command line cannot be read or parsed.',
+    fix: 'Check the path and its format.',
+  },
+  CW_LAB_ENGINE_MISSING: {
+    exit: 2,
+    meaning: 'A lab scenario needs nginx or Varnish, and the binary is not installed.',
+    fix: 'Install it (`apt-get install nginx varnish`), or use `--engine emulator`.',
+  },
+  CW_LAB_ENGINE_FAILED: {
+    exit: 2,
+    meaning: 'nginx or Varnish refused the scenario config or did not start listening in time.',
+    fix: 'The message carries the engine\'s own error output; check the scenario file it names.',
+  },
+} as const satisfies Record<string, { exit: number; meaning: string; fix: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * An expected, user-facing error: printed as one line (`message (CODE)`), never with a
+ * stack trace, and mapped to its exit code.
+ */
+export class CwError extends Error {
+  readonly code: ErrorCode;
+  readonly exitCode: number;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CwError';
+    this.code = code;
+    this.exitCode = ERROR_CODES[code].exit;
+  }
+
+  /** The one line a user sees. */
+  line(): string {
+    return `${this.message} (${this.code})`;
+  }
+}
+
+export function isCwError(e: unknown): e is CwError {
+  return e instanceof CwError;
+}

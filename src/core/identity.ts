@@ -1,0 +1,49 @@
+/**
+ * Identity hashing. Raw identities (session cookie values, user ids, bearer tokens)
+ * become keyed hashes (HMAC-SHA-256) the moment they are read; nothing else in
+ * cachewarden ever holds the raw value.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+declare const identityBrand: unique symbol;
+/** A keyed hash of an identity: `h:` followed by 22 base64url characters (128 bits). */
+export type IdentityHash = string & { readonly [identityBrand]: true };
+
+const HASH_RE = /^h:[A-Za-z0-9_-]{22}$/;
+
+export function isIdentityHash(value: string): value is IdentityHash {
+  return HASH_RE.test(value);
+}
+
+export class IdentityHasher {
+  readonly #key: Buffer;
+
+  /** @param key the HMAC key; at least 16 bytes of secret material. */
+  constructor(key: string | Uint8Array) {
+    const buf = typeof key === 'string' ? Buffer.from(key, 'utf8') : Buffer.from(key);
+    if (buf.length < 16) throw new RangeError('identity hash key must be at least 16 bytes');
+    this.#key = buf;
+  }
+
+  /** Hash a raw identity. Empty or missing values give `undefined` (anonymous). */
+  hash(raw: string | undefined | null): IdentityHash | undefined {
+    if (raw === undefined || raw === null || raw === '' || raw === '-') return undefined;
+    if (isIdentityHash(raw)) return raw; // already hashed upstream (e.g. at the edge)
+    const mac = createHmac('sha256', this.#key).update(raw, 'utf8').digest();
+    return `h:${mac.subarray(0, 16).toString('base64url')}` as IdentityHash;
+  }
+
+  /** Constant-time check that `raw` hashes to `hash`. */
+  matches(raw: string, hash: IdentityHash): boolean {
+    const mine = this.hash(raw);
+    if (mine === undefined) return false;
+    const a = Buffer.from(mine);
+    const b = Buffer.from(hash);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  /** Never let the key leak through logging or JSON. */
+  toJSON(): string {
+    return '[IdentityHasher]';
+  }
+}
