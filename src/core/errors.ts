@@ -86,3 +86,24 @@ export class CwError extends Error {
 export function isCwError(e: unknown): e is CwError {
   return e instanceof CwError;
 }
+
+/** Renders docs/errors.md from ERROR_CODES (a test checks the committed page matches). */
+export function renderErrorsReference(): string {
+  const rows = Object.entries(ERROR_CODES).map(
+    ([code, e]) => `| \`${code}\` | ${e.exit} | ${e.meaning.replace(/\|/g, '\\|')} | ${e.fix.replace(/\|/g, '\\|')} |`,
+  );
+  return [
+    '# Error codes',
+    '',
+    '<!-- Generated from src/core/errors.ts by `npm run docs`. Do not edit by hand. -->',
+    '',
+    'Every expected error is printed as one line ending in its code, e.g.',
+    '`cachewarden: cachewarden.yaml:1:1 personalised: unknown key; did you mean "personalized"? (CW_CONFIG_UNKNOWN_KEY)`.',
+    'Codes are stable and never reused.',
+    '',
+    '| Code | Exit | Meaning | How to fix |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
+}
