@@ -1,5 +1,9 @@
 /** The command registry, in the order `--help` lists them. */
 import type { Command, FlagSpecs } from '../command.ts';
 import config from './config.ts';
+import explain from './explain.ts';
 
-export const COMMANDS: ReadonlyArray<Command<FlagSpecs>> = [config as unknown as Command<FlagSpecs>];
+// Each command keeps its own flag types; the registry only needs the common shape.
+const asAny = <F extends FlagSpecs>(c: Command<F>) => c as unknown as Command<FlagSpecs>;
+
+export const COMMANDS: ReadonlyArray<Command<FlagSpecs>> = [asAny(explain), asAny(config)];
