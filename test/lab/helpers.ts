@@ -15,6 +15,7 @@ import type { ScenarioId } from '../../lab/scenarios/registry.ts';
 import { startScenario } from '../../lab/scenarios/run.ts';
 import type { ScenarioLab } from '../../lab/scenarios/run.ts';
 import { runTraffic } from '../../lab/traffic/run.ts';
+import { startEmulatedScenario } from '../../lab/emulator/run.ts';
 import type { TrafficOptions, TrafficResult } from '../../lab/traffic/types.ts';
 
 const BINARIES: Record<EngineName, EngineBinary[]> = {
@@ -125,4 +126,30 @@ export function assertSafeScenario(run: ScenarioRun): void {
   // The cache still earns its keep on the catalogue.
   assert.ok(result.stats.byClass.public.requests > 0);
   assert.ok(result.stats.publicHitRate > (lab.scenario.expect.minPublicHitRate ?? 0.5), `public hit rate ${result.stats.publicHitRate}`);
+}
+
+/** Run a scenario's traffic behind the CDN emulator, translated from `engine`'s config. */
+export async function runEmulatedScenario(id: ScenarioId, engine: EngineName, traffic: Partial<TrafficOptions> = {}): Promise<TrafficResult> {
+  const lab = await startEmulatedScenario(id, engine);
+  try {
+    return await runTraffic(lab.trafficOptions({ durationMs: lab.scenario.traffic.durationMs ?? 2500, seed: 7, ...traffic }));
+  } finally {
+    await lab.stop();
+  }
+}
+
+/** What a run says about a scenario: does it leak personalized data, and through which channels. */
+export function verdict(result: TrafficResult): { leaks: boolean; via: string[] } {
+  const personal = result.observations.filter((o) => o.leak && (o.routeClass === 'personalized' || o.routeClass === 'deception'));
+  return { leaks: personal.length > 0, via: [...new Set(personal.map((o) => o.via ?? 'cache'))].sort() };
+}
+
+/**
+ * The emulator must agree with the real engine under the same traffic: same verdict (leaks or
+ * not) and the same channels (cache, handed-over session). Public-page caching must still work.
+ */
+export function assertEmulatorAgrees(real: TrafficResult, emulated: TrafficResult, label: string): void {
+  assert.equal(emulated.stats.errors, 0, `${label}: emulator run had transport errors`);
+  assert.deepEqual(verdict(emulated), verdict(real), `${label}: emulator verdict differs from the real engine`);
+  if (real.stats.byClass.public.hits > 0) assert.ok(emulated.stats.byClass.public.hits > 0, `${label}: emulator never served a public page from cache`);
 }

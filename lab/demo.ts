@@ -1,0 +1,118 @@
+/**
+ * `npm run demo`: the 2017 incident, reproduced.
+ *
+ * The lab origin answers personal pages with `Cache-Control: no-cache` + an `Expires` in the
+ * past (what nginx `expires -1` sends) and takes a few hundred milliseconds to render them. In
+ * front of it runs the CDN emulator with the `fastly` profile: such a response is a cacheable
+ * object with TTL 0, and every request that waited on the fetch is handed the same page. The
+ * traffic generator logs users in and lets them browse, with bursts of users opening the same
+ * page at once. Every second the demo prints what users saw. Stops after --duration (20 s) or
+ * Ctrl-C.
+ */
+import { parseArgs } from 'node:util';
+import { startOrigin } from './origin/index.ts';
+import { ANON, runTraffic, type Observation, type TrafficResult } from './traffic/index.ts';
+import { startEmulator } from './emulator/proxy.ts';
+
+export interface DemoOptions {
+  durationMs: number;
+  users: number;
+  delayMs: number;
+  write: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+const who = (user: string) => (user === ANON ? 'an anonymous visitor' : `user ${user}`);
+
+export function describeLeak(o: Observation): string {
+  const fields = o.ownerFields.length > 0 ? ` (${o.ownerFields.join(', ')})` : '';
+  const how = o.via === 'session' ? 'through a handed-over session' : `served as ${o.outcome}`;
+  return `${who(o.user)} was shown user ${o.owner}'s ${o.url}${fields}, ${how}`;
+}
+
+export async function runDemo(opts: DemoOptions): Promise<TrafficResult> {
+  const { write } = opts;
+  const origin = await startOrigin({ personalizedHeaders: 'incident2017', delayMs: opts.delayMs });
+  const edge = await startEmulator({
+    origin: origin.url,
+    edge: 'edge-tyo-1',
+    routes: [{ match: '/*', profile: { id: 'fastly' } }],
+  });
+  try {
+    write('cachewarden demo: the 2017 CDN switch, reproduced on the built-in CDN emulator\n\n');
+    write(`  origin  ${origin.url}  personal pages answer "Cache-Control: no-cache" + "Expires: Thu, 01 Jan 1970 00:00:01 GMT", ${opts.delayMs} ms to render\n`);
+    write(`  edge    ${edge.url}  profile fastly: that pair is a cacheable object with TTL 0, handed to every collapsed request\n`);
+    write(`  traffic ${opts.users} logged-in users and a few anonymous visitors; bursts of users open the same page at once\n\n`);
+
+    let second: Observation[] = [];
+    let requests = 0;
+    const started = Date.now();
+    const flush = () => {
+      const t = Math.round((Date.now() - started) / 1000);
+      const leaks = second.filter((o) => o.leak);
+      const hits = second.filter((o) => o.outcome === 'HIT' || o.outcome === 'COLLAPSED').length;
+      write(`t=${String(t).padStart(2)}s  ${String(second.length).padStart(4)} responses, ${String(hits).padStart(3)} from cache, ${String(leaks.length).padStart(3)} showed someone else's data\n`);
+      for (const o of leaks.slice(0, 4)) write(`         ${describeLeak(o)}\n`);
+      if (leaks.length > 4) write(`         ... and ${leaks.length - 4} more\n`);
+      second = [];
+    };
+    const timer = setInterval(flush, 1000);
+    let result: TrafficResult;
+    try {
+      result = await runTraffic({
+        target: edge.url,
+        directory: origin,
+        users: opts.users,
+        anonymousShare: 0.15,
+        durationMs: opts.durationMs,
+        burst: { intervalMs: 500, size: 4 },
+        ...(opts.signal ? { signal: opts.signal } : {}),
+        onObservation: (o) => {
+          requests++;
+          second.push(o);
+        },
+      });
+    } finally {
+      clearInterval(timer);
+    }
+    if (second.length > 0 && Date.now() - started > 500) flush();
+
+    const victims = new Set(result.leaks.map((l) => l.owner));
+    const viewers = new Set(result.leaks.map((l) => l.viewer));
+    const derived = new Set(result.exposures.map((e) => e.person));
+    write('\n');
+    write(`${requests} responses in ${((result.endedAt - result.startedAt) / 1000).toFixed(1)} s; ${result.stats.leakResponses} of them showed someone else's personal data.\n`);
+    const people = (n: number) => (n === 1 ? '1 person' : `${n} people`);
+    write(`${people(victims.size)}'s pages reached ${viewers.size} other users or visitors`);
+    write(derived.size > 0 ? `; ${people(derived.size)} more exposed through a transaction page (a buyer's address on the seller's page).\n` : '.\n');
+    const byRoute = new Map<string, number>();
+    for (const l of result.leaks) byRoute.set(l.route, (byRoute.get(l.route) ?? 0) + l.count);
+    write(`By route: ${[...byRoute].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`).join(', ')}\n`);
+    write('Sequential clicking never shows this: each leak came from a request that arrived while another user\'s page was being fetched.\n');
+    write('See `cachewarden explain --profile all -H "Cache-Control: no-cache" -H "Expires: Thu, 01 Jan 1970 00:00:01 GMT"` for why.\n');
+    return result;
+  } finally {
+    await edge.stop();
+    await origin.close();
+  }
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string', default: '20' },
+      users: { type: 'string', default: '16' },
+      delay: { type: 'string', default: '300' },
+    },
+  });
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  process.once('SIGTERM', () => controller.abort());
+  await runDemo({
+    durationMs: Number(values.duration) * 1000,
+    users: Number(values.users),
+    delayMs: Number(values.delay),
+    write: (l) => void process.stdout.write(l),
+    signal: controller.signal,
+  });
+}
