@@ -5,8 +5,7 @@
  * binary is missing — except in CI (`CI` set), where a missing engine must fail the run.
  */
 import assert from 'node:assert/strict';
-import { findBinary } from '../../lab/engines/binaries.ts';
-import type { EngineBinary } from '../../lab/engines/binaries.ts';
+import { missingBinaries } from '../../lab/run.ts';
 import type { LabLogRecord } from '../../lab/engines/logs.ts';
 import type { EngineName } from '../../lab/engines/types.ts';
 import { findLogEvidence } from '../../lab/scenarios/evidence.ts';
@@ -18,14 +17,7 @@ import { runTraffic } from '../../lab/traffic/run.ts';
 import { startEmulatedScenario } from '../../lab/emulator/run.ts';
 import type { TrafficOptions, TrafficResult } from '../../lab/traffic/types.ts';
 
-const BINARIES: Record<EngineName, EngineBinary[]> = {
-  nginx: ['nginx'],
-  varnish: ['varnishd', 'varnishncsa'],
-};
-
-function missing(engine: EngineName): EngineBinary[] {
-  return BINARIES[engine].filter((b) => findBinary(b) === undefined);
-}
+const missing = (engine: EngineName) => missingBinaries(engine);
 
 /**
  * For `test(name, { skip: engineSkip('nginx') }, ...)`: a one-line skip reason when the engine
