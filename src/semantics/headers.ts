@@ -4,16 +4,32 @@
  */
 import type { HeaderBag } from './types.ts';
 
-/** All values of a header (a list header split into its lines), in order; empty when absent. */
-export function headerLines(bag: HeaderBag, name: string): string[] {
-  const wanted = name.toLowerCase();
-  const out: string[] = [];
-  for (const [key, value] of Object.entries(bag)) {
-    if (key.toLowerCase() !== wanted || value === undefined) continue;
-    if (typeof value === 'string') out.push(value);
-    else out.push(...value);
+/** Each bag's fields by lower-case name, built once per bag (bags are read many times per exchange). */
+const byName = new WeakMap<HeaderBag, Map<string, string[]>>();
+
+function index(bag: HeaderBag): Map<string, string[]> {
+  let map = byName.get(bag);
+  if (!map) {
+    map = new Map();
+    for (const [key, value] of Object.entries(bag)) {
+      if (value === undefined) continue;
+      const k = key.toLowerCase();
+      const lines = map.get(k) ?? [];
+      if (typeof value === 'string') lines.push(value);
+      else lines.push(...value);
+      map.set(k, lines);
+    }
+    byName.set(bag, map);
   }
-  return out;
+  return map;
+}
+
+/**
+ * All values of a header (a list header split into its lines), in order; empty when absent.
+ * Bags are treated as immutable once read: the index is cached per bag object.
+ */
+export function headerLines(bag: HeaderBag, name: string): string[] {
+  return [...(index(bag).get(name.toLowerCase()) ?? [])];
 }
 
 /** The header's lines joined with `, ` (RFC 9110 §5.3), or `undefined` when absent. */

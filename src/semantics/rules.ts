@@ -39,12 +39,23 @@ export function defineRules<K extends string>(profile: ProfileId, table: Record<
   return Object.freeze(table);
 }
 
+/** Rule texts split once into literal parts and `{placeholder}` names (odd indexes). */
+const compiled = new WeakMap<RuleEntry, string[]>();
+
 function fill(rule: RuleEntry, vars: Vars): string {
-  return rule.text.replace(/\{(\w+)\}/g, (_, key: string) => {
-    const v = vars[key];
-    if (v === undefined) throw new Error(`rule ${rule.id}: no value for {${key}}`);
-    return String(v);
-  });
+  let parts = compiled.get(rule);
+  if (!parts) {
+    parts = rule.text.split(/\{(\w+)\}/);
+    compiled.set(rule, parts);
+  }
+  if (parts.length === 1) return parts[0]!;
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const v = vars[parts[i]!];
+    if (v === undefined) throw new Error(`rule ${rule.id}: no value for {${parts[i]}}`);
+    out += String(v) + parts[i + 1]!;
+  }
+  return out;
 }
 
 /** Makes the Reason a rule gives for one exchange. */
@@ -60,15 +71,11 @@ export function answer<T>(value: T, reasons: readonly Reason[]): Answer<T> {
   return { value, reasons: dedupe(reasons) };
 }
 
-/** Drops repeated reasons (same rule and text), keeping the first. */
+/** Drops repeated reasons (same rule and text), keeping the first. Answers carry a handful of reasons, so a scan beats hashing. */
 export function dedupe(reasons: readonly Reason[]): Reason[] {
-  const seen = new Set<string>();
   const out: Reason[] = [];
   for (const r of reasons) {
-    const k = `${r.rule}\u0000${r.text}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(r);
+    if (!out.some((o) => o.rule === r.rule && o.text === r.text)) out.push(r);
   }
   return out;
 }

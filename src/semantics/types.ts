@@ -19,7 +19,7 @@ export const PROFILE_IDS = [
 ] as const;
 export type ProfileId = (typeof PROFILE_IDS)[number];
 
-/** Header values as Node gives them; lookups are case-insensitive. */
+/** Header values as Node gives them; lookups are case-insensitive. Do not mutate a bag after passing it in: lookups are indexed once per bag. */
 export type HeaderBag = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 export interface HttpRequestInfo {
