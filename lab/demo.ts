@@ -24,10 +24,17 @@ export interface DemoOptions {
 
 const who = (user: string) => (user === ANON ? 'an anonymous visitor' : `user ${user}`);
 
+const HOW: Partial<Record<Observation['outcome'], string>> = {
+  COLLAPSED: 'waited behind their request and got its response (collapsed)',
+  HIT: 'served from cache (HIT)',
+  STALE: 'served a stale copy (STALE)',
+  UPDATING: 'served a stale copy while it was refreshed (UPDATING)',
+};
+
 export function describeLeak(o: Observation): string {
-  const fields = o.ownerFields.length > 0 ? ` (${o.ownerFields.join(', ')})` : '';
-  const how = o.via === 'session' ? 'through a handed-over session' : `served as ${o.outcome}`;
-  return `${who(o.user)} was shown user ${o.owner}'s ${o.url}${fields}, ${how}`;
+  const fields = o.ownerFields.length > 0 ? ` [${o.ownerFields.join(', ')}]` : '';
+  const how = o.via === 'session' ? 'through a handed-over session' : (HOW[o.outcome] ?? `served as ${o.outcome}`);
+  return `${who(o.user)} was shown user ${o.owner}'s ${o.url}${fields}: ${how}`;
 }
 
 export async function runDemo(opts: DemoOptions): Promise<TrafficResult> {
@@ -50,8 +57,11 @@ export async function runDemo(opts: DemoOptions): Promise<TrafficResult> {
     const flush = () => {
       const t = Math.round((Date.now() - started) / 1000);
       const leaks = second.filter((o) => o.leak);
-      const hits = second.filter((o) => o.outcome === 'HIT' || o.outcome === 'COLLAPSED').length;
-      write(`t=${String(t).padStart(2)}s  ${String(second.length).padStart(4)} responses, ${String(hits).padStart(3)} from cache, ${String(leaks.length).padStart(3)} showed someone else's data\n`);
+      const hits = second.filter((o) => o.outcome === 'HIT').length;
+      const collapsed = second.filter((o) => o.outcome === 'COLLAPSED').length;
+      write(
+        `t=${String(t).padStart(2)}s  ${String(second.length).padStart(4)} responses: ${String(hits).padStart(3)} cache hits, ${String(collapsed).padStart(3)} collapsed; ${String(leaks.length).padStart(3)} showed someone else's data\n`,
+      );
       for (const o of leaks.slice(0, 4)) write(`         ${describeLeak(o)}\n`);
       if (leaks.length > 4) write(`         ... and ${leaks.length - 4} more\n`);
       second = [];

@@ -85,6 +85,8 @@ interface Served {
   outcome: Outcome;
   collapsed?: boolean;
   age?: number;
+  /** For responses served from the store: seconds of freshness left (negative when stale). */
+  ttlLeft?: number;
 }
 
 interface FillResult {
@@ -109,6 +111,29 @@ function cookieValue(cookieHeader: string, name: string): string | undefined {
     if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
   }
   return undefined;
+}
+
+/** The RFC 9211 Cache-Status member this cache adds for a response. */
+function cacheStatus(edge: string, served: Served): string {
+  const name = /^[A-Za-z*][A-Za-z0-9_\-.:%*/]*$/.test(edge) ? edge : `"${edge}"`;
+  if (served.collapsed) return `${name}; fwd=miss; collapsed`;
+  switch (served.outcome) {
+    case 'HIT':
+      return served.ttlLeft === undefined ? `${name}; hit` : `${name}; hit; ttl=${served.ttlLeft}`;
+    case 'STALE':
+      return `${name}; hit; ttl=${served.ttlLeft ?? -1}`;
+    case 'UPDATING':
+      return `${name}; hit; ttl=${served.ttlLeft ?? -1}; detail=updating`;
+    case 'EXPIRED':
+      return `${name}; fwd=stale`;
+    case 'PASS':
+    case 'BYPASS':
+      return `${name}; fwd=bypass`;
+    case 'ERROR':
+      return `${name}; fwd=miss; detail=origin-error`;
+    default:
+      return `${name}; fwd=miss`;
+  }
 }
 
 /** Does a miss for this profile wait behind an in-flight fetch of the same key? */
@@ -237,12 +262,13 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       if (entry?.response) {
         const freshness = store.freshness(entry, now);
         const age = Math.floor((now - entry.storedAt) / 1000);
-        if (freshness === 'fresh') return { response: entry.response, outcome: 'HIT', age };
+        const ttlLeft = Math.floor((entry.storedAt + entry.ttlMs - now) / 1000);
+        if (freshness === 'fresh') return { response: entry.response, outcome: 'HIT', age, ttlLeft };
         if (freshness === 'stale-servable') {
-          if (inflight.has(key)) return { response: entry.response, outcome: 'UPDATING', age };
+          if (inflight.has(key)) return { response: entry.response, outcome: 'UPDATING', age, ttlLeft: Math.min(-1, ttlLeft) };
           if (refreshesInBackground(profile, entry)) {
             backgroundRefresh(req, key, profile);
-            return { response: entry.response, outcome: 'STALE', age };
+            return { response: entry.response, outcome: 'STALE', age, ttlLeft: Math.min(-1, ttlLeft) };
           }
         }
         expired = true;
@@ -322,6 +348,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     const headers: Record<string, string | string[]> = {};
     for (const [k, v] of Object.entries(served.response.headers)) if (!hide.has(k)) headers[k] = v;
     headers['x-cache'] = served.outcome;
+    headers['cache-status'] = cacheStatus(edge, served);
     headers['x-served-by'] = edge;
     if (served.age !== undefined) headers['age'] = String(served.age);
     stats[served.collapsed ? 'COLLAPSED' : served.outcome]++;

@@ -10,6 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Outcome } from '../../src/core/event.ts';
+import { normalizeOutcome } from '../../src/semantics/index.ts';
 
 export const LOG_FORMATS = ['nginx-json', 'varnishncsa-json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
@@ -90,31 +91,7 @@ export interface LabLogRecord {
 
 /** Map an engine's cache word (or an `X-Cache` header) to the shared outcome vocabulary. */
 export function outcomeFromCacheWord(word: string | undefined | null): Outcome {
-  switch ((word ?? '').trim().toUpperCase()) {
-    case 'HIT':
-      return 'HIT';
-    case 'MISS':
-    case 'HITMISS':
-      return 'MISS';
-    case 'EXPIRED':
-      return 'EXPIRED';
-    case 'STALE':
-      return 'STALE';
-    case 'UPDATING':
-      return 'UPDATING';
-    case 'REVALIDATED':
-      return 'REVALIDATED';
-    case 'BYPASS':
-      return 'BYPASS';
-    case 'PASS':
-    case 'HITPASS':
-    case '-': // nginx: the location has no cache at all
-      return 'PASS';
-    case 'COLLAPSED':
-      return 'COLLAPSED';
-    default:
-      return 'UNKNOWN';
-  }
+  return normalizeOutcome(word ?? '', 'nginx');
 }
 
 function str(v: unknown): string | undefined {

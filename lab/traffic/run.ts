@@ -10,6 +10,7 @@
 import { Pool } from 'undici';
 import type { Outcome } from '../../src/core/event.ts';
 import { outcomeFromCacheWord } from '../engines/logs.ts';
+import { parseCacheStatus } from '../../src/semantics/index.ts';
 import { LAB_OWNER_TAG_KEY, OWNER_TAG_HEADER, ownerTags } from '../origin/owner-tag.ts';
 import { seededRandom } from '../people.ts';
 import type { Person, PersonalField, Transaction } from '../people.ts';
@@ -339,7 +340,8 @@ export async function runTraffic(opts: TrafficOptions): Promise<TrafficResult> {
       ...base,
       t: Date.now(),
       status: res.statusCode,
-      outcome: cache === undefined ? 'UNKNOWN' : outcomeFromCacheWord(cache),
+      // RFC 9211 Cache-Status when the cache sends it (it can say `collapsed`), else the lab's X-Cache word.
+      outcome: header(h, 'cache-status') !== undefined ? parseCacheStatus(h).outcome : cache === undefined ? 'UNKNOWN' : outcomeFromCacheWord(cache),
       ...(cache !== undefined ? { cache } : {}),
       ...(edge !== undefined ? { edge } : {}),
       owner: att.owner,

@@ -99,7 +99,8 @@ function tcpCode(code: string): Outcome {
 export function normalizeOutcome(word: string, vendor: OutcomeVendor = 'generic'): Outcome {
   let w = word.trim();
   w = w.replace(/\s+from\s+.*$/i, '').replace(/\/\d{3}$/, '').trim();
-  if (w === '' || w === '-') return 'UNKNOWN';
+  // nginx writes `-` (or nothing) in $upstream_cache_status when the location has no cache: the request passed.
+  if (w === '' || w === '-') return vendor === 'nginx' ? 'PASS' : 'UNKNOWN';
   const up = w.toUpperCase();
   if (up.startsWith('TCP_') || up.startsWith('UDP_')) return tcpCode(up);
   if (up.startsWith('ERR_') || /ERROR$/.test(up.replace(/[-_\s]/g, ''))) return 'ERROR';
@@ -203,7 +204,8 @@ export function parseCacheStatusHeader(value: string): CacheStatusEntry[] {
  */
 export function hopOutcome(h: CacheStatusEntry): Outcome {
   if (h.collapsed) return 'COLLAPSED';
-  if (h.hit) return h.ttl !== undefined && h.ttl < 0 ? 'STALE' : 'HIT';
+  // A negative ttl marks a stale hit (RFC 9211 §2.4); `detail=updating` says another request is refreshing it.
+  if (h.hit) return h.ttl !== undefined && h.ttl < 0 ? (h.detail === 'updating' ? 'UPDATING' : 'STALE') : 'HIT';
   switch (h.fwd) {
     case undefined:
       return 'UNKNOWN';

@@ -19,6 +19,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 interface Fetched {
   status: number;
   cache: string;
+  cacheStatus: string;
   owner: string | undefined;
   body: string;
 }
@@ -41,7 +42,7 @@ async function get(edge: Emulator, path: string, sid?: string, headers: Record<s
   const r = await request(`${edge.url}${path}`, { headers: { ...(sid ? { cookie: `sid=${sid}` } : {}), ...headers } });
   const body = await r.body.text();
   const tag = r.headers['x-cachewarden-owner'];
-  return { status: r.statusCode, cache: String(r.headers['x-cache']), owner: typeof tag === 'string' ? tag : undefined, body };
+  return { status: r.statusCode, cache: String(r.headers['x-cache']), cacheStatus: String(r.headers['cache-status']), owner: typeof tag === 'string' ? tag : undefined, body };
 }
 
 async function withLab(
@@ -78,6 +79,13 @@ describe('CDN emulator', () => {
       const seen = owners(origin, rs);
       assert.equal(new Set(seen).size, 1, `all four got one person's page: ${seen.join(',')}`);
       assert.deepEqual(rs.map((r) => r.cache).sort(), ['HIT', 'HIT', 'HIT', 'MISS']);
+      // RFC 9211 says what X-Cache cannot: the three HITs were collapsed onto the one fetch.
+      assert.deepEqual(rs.map((r) => r.cacheStatus).sort(), [
+        'edge-emulator-1; fwd=miss',
+        'edge-emulator-1; fwd=miss; collapsed',
+        'edge-emulator-1; fwd=miss; collapsed',
+        'edge-emulator-1; fwd=miss; collapsed',
+      ]);
       const later = await get(edge, '/mypage', sids[1]);
       assert.equal(later.cache, 'MISS', 'a TTL-0 object is not reused by a later request');
       assert.equal(origin.userForOwnerTag(later.owner), 'u02');

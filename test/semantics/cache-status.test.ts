@@ -65,6 +65,7 @@ const SAMPLES: Sample[] = [
     source: 'cache-status',
   },
   { name: 'Cache-Status: stale hit', headers: { 'cache-status': 'ExampleCache; hit; ttl=-30' }, outcome: 'STALE', source: 'cache-status' },
+  { name: 'Cache-Status: stale hit while another request refreshes', headers: { 'cache-status': 'edge-1; hit; ttl=-2; detail=updating' }, outcome: 'UPDATING', source: 'cache-status' },
   { name: 'Cache-Status: revalidated', headers: { 'cache-status': 'ExampleCache; fwd=stale; fwd-status=304' }, outcome: 'REVALIDATED', source: 'cache-status' },
   { name: 'Cache-Status: stale refetched', headers: { 'cache-status': 'ExampleCache; fwd=stale; fwd-status=200; stored' }, outcome: 'EXPIRED', source: 'cache-status' },
   { name: 'Cache-Status: bypass but stored', headers: { 'cache-status': 'nginx; fwd=bypass; stored' }, outcome: 'BYPASS', source: 'cache-status' },
@@ -114,7 +115,7 @@ describe('normalizeOutcome: log words', () => {
   const table: Array<[string, Outcome, OutcomeVendor?]> = [
     // nginx $upstream_cache_status
     ['HIT', 'HIT', 'nginx'], ['MISS', 'MISS', 'nginx'], ['EXPIRED', 'EXPIRED', 'nginx'], ['STALE', 'STALE', 'nginx'],
-    ['UPDATING', 'UPDATING', 'nginx'], ['REVALIDATED', 'REVALIDATED', 'nginx'], ['BYPASS', 'BYPASS', 'nginx'], ['-', 'UNKNOWN', 'nginx'],
+    ['UPDATING', 'UPDATING', 'nginx'], ['REVALIDATED', 'REVALIDATED', 'nginx'], ['BYPASS', 'BYPASS', 'nginx'], ['-', 'PASS', 'nginx'], ['', 'PASS', 'nginx'], ['-', 'UNKNOWN'],
     // Varnish handling
     ['hit', 'HIT', 'varnish'], ['miss', 'MISS', 'varnish'], ['hitmiss', 'MISS', 'varnish'], ['hitpass', 'PASS', 'varnish'],
     ['pass', 'PASS', 'varnish'], ['pipe', 'PASS', 'varnish'], ['synth', 'UNKNOWN', 'varnish'],
