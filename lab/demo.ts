@@ -85,7 +85,7 @@ export async function runDemo(opts: DemoOptions): Promise<TrafficResult> {
     } finally {
       clearInterval(timer);
     }
-    if (second.length > 0 && Date.now() - started > 500) flush();
+    if (second.some((o) => o.leak)) flush(); // the last partial second, when it still showed something
 
     const victims = new Set(result.leaks.map((l) => l.owner));
     const viewers = new Set(result.leaks.map((l) => l.viewer));

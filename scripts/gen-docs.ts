@@ -1,15 +1,19 @@
 /** Regenerates the docs pages that are derived from code (`npm run docs`). */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { renderConfigReference } from '../src/config/reference.ts';
 import { renderErrorsReference } from '../src/core/errors.ts';
+import { refreshGeneratedBlocks } from '../src/semantics/render-matrix.ts';
 
+const root = new URL('../', import.meta.url);
+
+/** Each generated page and how to render it (pages with hand-written parts refresh only their generated blocks). */
 export const GENERATED_DOCS: Record<string, () => string> = {
   'docs/config.md': renderConfigReference,
   'docs/errors.md': renderErrorsReference,
+  'docs/semantics.md': () => refreshGeneratedBlocks(readFileSync(new URL('docs/semantics.md', root), 'utf8')),
 };
 
 if (import.meta.main) {
-  const root = new URL('../', import.meta.url);
   for (const [file, render] of Object.entries(GENERATED_DOCS)) {
     writeFileSync(new URL(file, root), render());
     console.log(`wrote ${file}`);

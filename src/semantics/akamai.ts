@@ -18,7 +18,7 @@ const CACHING_DOC = 'https://techdocs.akamai.com/property-mgr/docs/caching-2';
 export const AKAMAI_RULES = defineRules('akamai', {
   bypassCache: { id: 'akamai/bypass-cache', source: 'Akamai caching behavior BYPASS_CACHE', url: CACHING, certainty: 'documented', text: 'caching behavior BYPASS_CACHE: the request is not looked up and nothing is stored.' },
   methodNotCached: { id: 'akamai/method-not-cached', source: 'Akamai caching (GET/HEAD)', url: CACHING_DOC, certainty: 'unverified', text: '{method} is not cached; the request is forwarded.' },
-  lookup: { id: 'akamai/lookup', source: 'Akamai caching; default cache key (config-semantics.md finding 7)', url: CACHING_DOC, certainty: 'documented', text: 'GET/HEAD is looked up under host and URL.' },
+  lookup: { id: 'akamai/lookup', source: 'Akamai caching; default cache key (host + URL)', url: CACHING_DOC, certainty: 'documented', text: 'GET/HEAD is looked up under host and URL.' },
   key: { id: 'akamai/key', source: 'Akamai default cache key (host + URL, no cookies)', url: CACHING_DOC, certainty: 'documented', text: 'The key is host and URL; cookies and Authorization are not part of it.' },
   noStoreBehavior: { id: 'akamai/no-store-behavior', source: 'Akamai caching behavior NO_STORE', url: CACHING, certainty: 'documented', text: 'caching behavior NO_STORE: nothing is stored.' },
   edgeControl: {
@@ -70,7 +70,7 @@ export const AKAMAI_RULES = defineRules('akamai', {
   stored: { id: 'akamai/stored', source: 'Akamai caching behavior', url: CACHING, certainty: 'documented', text: 'The response is stored (TTL {ttl} s).' },
   collapseUnknown: {
     id: 'akamai/collapsing-not-researched',
-    source: 'Akamai request collapsing (not researched; config-semantics.md §5 question 5)',
+    source: 'Akamai request collapsing (undocumented in our sources; to be confirmed by a probe)',
     url: CACHING_DOC,
     certainty: 'unverified',
     text: 'Whether Akamai collapses concurrent misses was not researched; a stored object is assumed to reach waiting requests (to be probed).',

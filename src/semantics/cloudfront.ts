@@ -59,7 +59,7 @@ export const CLOUDFRONT_RULES = defineRules('cloudfront', {
   },
   forwardedNotKeyed: {
     id: 'cloudfront/forwarded-not-keyed',
-    source: 'CloudFront origin request policy (config-semantics.md CW-AW-02)',
+    source: 'CloudFront origin request policy (forwarded, not keyed)',
     url: 'https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ParametersInCacheKeyAndForwardedToOrigin.html',
     certainty: 'documented',
     text: 'The origin request policy forwards {inputs} without keying on them: the origin can personalise on data the key ignores.',

@@ -98,7 +98,7 @@ export const FASTLY_RULES = defineRules('fastly', {
   },
   passZeroTtl: {
     id: 'fastly/custom-pass-zero-ttl',
-    source: 'Custom vcl_fetch (profile option passZeroTtl; config-semantics.md CW-FY-02)',
+    source: 'Custom vcl_fetch (profile option passZeroTtl)',
     certainty: 'documented',
     text: 'Custom vcl_fetch passes responses with no-cache, max-age=0, s-maxage=0 or a TTL of 0, so only a hit-for-pass marker is stored.',
   },

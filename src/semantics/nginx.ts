@@ -35,7 +35,7 @@ export const NGINX_RULES = defineRules('nginx', {
   },
   bypassOnly: {
     id: 'nginx/bypass-without-no-cache',
-    source: 'nginx proxy_cache_bypass (config-semantics.md CW-NX-03)',
+    source: 'nginx proxy_cache_bypass',
     url: `${DOCS}#proxy_cache_bypass`,
     certainty: 'documented',
     text: 'proxy_cache_bypass matches ({bypass}) but proxy_no_cache does not: the request skips the lookup, yet its response is still stored for the next request.',

@@ -3,7 +3,7 @@
  * as this implementation answers it, and the profile reference (defaults, options, rule tables).
  *
  *   node src/semantics/render-matrix.ts           print the matrix
- *   node src/semantics/render-matrix.ts --write   refresh the generated blocks of docs/semantics.md
+ *   npm run docs   refresh the generated blocks of docs/semantics.md (and the other generated pages)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
