@@ -17,10 +17,21 @@ export function packageVersion(): string {
   return pkg.version;
 }
 
+/**
+ * stdout/stderr for a command. A reader that goes away (`cachewarden lab | head`) closes the pipe:
+ * further output is dropped, and the command still finishes and cleans up (stops its engines).
+ */
 function processOutput(): Output {
+  const closed = { stdout: false, stderr: false };
+  for (const name of ['stdout', 'stderr'] as const) {
+    process[name].on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') throw e;
+      closed[name] = true;
+    });
+  }
   return {
-    stdout: (t) => void process.stdout.write(t),
-    stderr: (t) => void process.stderr.write(t),
+    stdout: (t) => void (closed.stdout || process.stdout.write(t)),
+    stderr: (t) => void (closed.stderr || process.stderr.write(t)),
     stdoutIsTTY: process.stdout.isTTY === true,
     stderrIsTTY: process.stderr.isTTY === true,
   };

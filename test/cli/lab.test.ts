@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cli } from '../helpers/cli.ts';
+import { spawn } from 'node:child_process';
+import { BIN, cli } from '../helpers/cli.ts';
 
 interface LabSummary {
   scenario: string;
@@ -40,6 +41,16 @@ describe('cachewarden lab', () => {
     const r = await cli(['lab', '--engine', 'nginx'], { env: { CACHEWARDEN_NGINX: '/nonexistent/nginx' } });
     assert.equal(r.code, 2);
     assert.equal(r.stderr, 'cachewarden: lab: nginx needs nginx, which is not installed; apt-get install nginx, or use --engine emulator (CW_LAB_ENGINE_MISSING)\n');
+  });
+
+  it('survives a reader that closes the pipe early (| head): no EPIPE crash, same exit code', async () => {
+    const child = spawn(BIN, ['lab', '--scenario', 'S1', '--engine', 'emulator', '--duration', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // the reader is gone before the first line is written
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(stderr, '');
+    assert.equal(code, 1);
   });
 
   it('rejects an unknown scenario with the valid ones', async () => {
