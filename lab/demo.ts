@@ -94,7 +94,8 @@ export async function runDemo(opts: DemoOptions): Promise<TrafficResult> {
     write(`${requests} responses in ${((result.endedAt - result.startedAt) / 1000).toFixed(1)} s; ${result.stats.leakResponses} of them showed someone else's personal data.\n`);
     const people = (n: number) => (n === 1 ? '1 person' : `${n} people`);
     write(`${people(victims.size)}'s pages reached ${viewers.size} other users or visitors`);
-    write(derived.size > 0 ? `; ${people(derived.size)} more exposed through a transaction page (a buyer's address on the seller's page).\n` : '.\n');
+    const more = derived.size === 1 ? '1 more person was' : `${derived.size} more people were`;
+    write(derived.size > 0 ? `; ${more} exposed through a transaction page (a buyer's address on the seller's page).\n` : '.\n');
     const byRoute = new Map<string, number>();
     for (const l of result.leaks) byRoute.set(l.route, (byRoute.get(l.route) ?? 0) + l.count);
     write(`By route: ${[...byRoute].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`).join(', ')}\n`);
