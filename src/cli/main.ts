@@ -12,9 +12,13 @@ import { GLOBAL_FLAGS, type Command, type CommandContext, type FlagSpecs, type O
 import { COMMANDS } from './commands/index.ts';
 import { commandHelp, mainHelp } from './help.ts';
 
+/** The package version; package.json is two levels up from src/cli, three from dist/src/cli. */
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    const url = new URL(rel, import.meta.url);
+    if (existsSync(url)) return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
+  }
+  return 'unknown';
 }
 
 /**
