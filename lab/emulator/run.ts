@@ -3,6 +3,7 @@
  * options, the emulator configured with the scenario's translation for one engine.
  */
 import { getScenario, type Scenario, type ScenarioId } from '../scenarios/registry.ts';
+import { scenarioTraffic } from '../scenarios/run.ts';
 import { startOrigin, type Origin, type OriginOptions } from '../origin/index.ts';
 import type { TrafficOptions } from '../traffic/types.ts';
 import { startEmulator, type Emulator, type EmulatorOptions, type EmulatorRoute } from './proxy.ts';
@@ -37,12 +38,7 @@ export async function startEmulatedScenario(
     as,
     origin,
     emulator,
-    trafficOptions: (overrides = {}) => ({
-      ...scenario.traffic,
-      ...overrides,
-      target: overrides.target ?? emulator.url,
-      directory: overrides.directory ?? origin,
-    }),
+    trafficOptions: (overrides = {}) => scenarioTraffic(scenario, emulator.url, origin, overrides),
     async stop() {
       try {
         await emulator.stop();

@@ -7,13 +7,12 @@
  * rejected config throws `EngineConfigError` carrying nginx's own message.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireBinary } from './binaries.ts';
 import { readAccessLog } from './logs.ts';
-import { assertLoopback, createRun, freePort, readTail, waitForLog, waitForPort } from './process.ts';
-import { assertEdgeId, renderTemplate, splitHostPort } from './template.ts';
+import { assertLoopback, createRun, readTail, waitForLog, waitForPort } from './process.ts';
+import { renderRun, splitHostPort } from './template.ts';
 import { EngineConfigError, EngineStartError } from './types.ts';
 import type { EngineInstance, EngineStartOptions } from './types.ts';
 
@@ -24,13 +23,6 @@ export type NginxOptions = EngineStartOptions;
 export function nginxScenarioFile(scenario: string): string {
   if (!/^[A-Za-z0-9_-]+$/.test(scenario)) throw new RangeError(`bad scenario id: ${scenario}`);
   return join(NGINX_SCENARIO_DIR, `${scenario}.conf`);
-}
-
-/** Shared files (`lab-*.conf`) are rendered next to the main config so `include lab-common.conf;` resolves. */
-function sharedFiles(): string[] {
-  return readdirSync(NGINX_SCENARIO_DIR)
-    .filter((f) => f.startsWith('lab-') && f.endsWith('.conf'))
-    .map((f) => join(NGINX_SCENARIO_DIR, f));
 }
 
 export async function startNginx(opts: NginxOptions): Promise<EngineInstance> {
@@ -50,45 +42,25 @@ export async function startNginx(opts: NginxOptions): Promise<EngineInstance> {
 async function startOnce(opts: NginxOptions): Promise<EngineInstance> {
   const address = opts.address ?? '127.0.0.1';
   assertLoopback(address);
-  const origin = splitHostPort(opts.origin);
-  assertLoopback(origin.host);
+  assertLoopback(splitHostPort(opts.origin).host);
   const bin = requireBinary('nginx');
   const template = opts.configFile ?? (opts.scenario ? nginxScenarioFile(opts.scenario) : undefined);
   if (!template) throw new TypeError('startNginx: give a scenario or a configFile');
 
   const run = await createRun('nginx');
   try {
-    const port = opts.port ?? (await freePort(address));
-    const edge = opts.edge ?? `nginx-${address}-${port}`;
-    assertEdgeId(edge);
     const tmp = run.tmpDir;
-    const accessLog = opts.accessLog ?? join(tmp, 'access.log');
+    const { port, edge, accessLog, configPath } = await renderRun({
+      engine: 'nginx',
+      start: opts,
+      template,
+      tmp,
+      sharedDir: NGINX_SCENARIO_DIR,
+      ext: '.conf',
+      configName: 'nginx.conf',
+    });
     const errorLog = join(tmp, 'error.log');
     const outFile = join(tmp, 'nginx.out');
-    const vars: Record<string, string> = {
-      ...opts.vars,
-      LISTEN: `${address}:${port}`,
-      LISTEN_ADDR: address,
-      LISTEN_PORT: String(port),
-      ORIGIN: `${origin.host}:${origin.port}`,
-      ORIGIN_HOST: origin.host,
-      ORIGIN_PORT: String(origin.port),
-      ACCESS_LOG: accessLog,
-      EDGE: edge,
-      TMP: tmp,
-    };
-    const shared = new Set(sharedFiles());
-    // A custom template may bring its own lab-*.conf next to it.
-    for (const f of readdirSync(dirname(template))) {
-      if (f.startsWith('lab-') && f.endsWith('.conf')) shared.add(join(dirname(template), f));
-    }
-    const byName = new Map([...shared].map((f) => [basename(f), f]));
-    for (const [name, file] of byName) {
-      writeFileSync(join(tmp, name), renderTemplate(readFileSync(file, 'utf8'), vars, file));
-    }
-    const configPath = join(tmp, 'nginx.conf');
-    writeFileSync(configPath, renderTemplate(readFileSync(template, 'utf8'), vars, template));
-    writeFileSync(accessLog, '', { flag: 'a' });
 
     const globals = `daemon off; pid ${join(tmp, 'nginx.pid')}; error_log ${errorLog} notice;`;
     const baseArgs = ['-p', `${tmp}/`, '-c', configPath, '-e', errorLog, '-g', globals];

@@ -9,15 +9,15 @@
  * group) writes the access log in the documented JSON format and flushes every line.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { requireBinary } from './binaries.ts';
 import { LAB_PROBE_PREFIX, readAccessLog, VARNISHNCSA_FORMAT } from './logs.ts';
-import { assertLoopback, createRun, freePort, readTail, waitForLog, waitForPort } from './process.ts';
-import { assertEdgeId, renderTemplate, splitHostPort } from './template.ts';
+import { assertLoopback, createRun, readTail, waitForLog, waitForPort } from './process.ts';
+import { renderRun, splitHostPort } from './template.ts';
 import { EngineConfigError, EngineStartError } from './types.ts';
 import type { EngineInstance, EngineStartOptions } from './types.ts';
 
@@ -73,8 +73,7 @@ function logHas(file: string, nonce: string): boolean {
 async function startOnce(opts: VarnishOptions): Promise<EngineInstance> {
   const address = opts.address ?? '127.0.0.1';
   assertLoopback(address);
-  const origin = splitHostPort(opts.origin);
-  assertLoopback(origin.host);
+  assertLoopback(splitHostPort(opts.origin).host);
   const varnishd = requireBinary('varnishd');
   const varnishncsa = requireBinary('varnishncsa');
   const template = opts.configFile ?? (opts.scenario ? varnishScenarioFile(opts.scenario) : undefined);
@@ -82,38 +81,19 @@ async function startOnce(opts: VarnishOptions): Promise<EngineInstance> {
 
   const run = await createRun('varnish');
   try {
-    const port = opts.port ?? (await freePort(address));
-    const edge = opts.edge ?? `varnish-${address}-${port}`;
-    assertEdgeId(edge);
     const tmp = run.tmpDir;
+    const { port, edge, accessLog, configPath } = await renderRun({
+      engine: 'varnish',
+      start: opts,
+      template,
+      tmp,
+      sharedDir: VARNISH_SCENARIO_DIR,
+      ext: '.vcl',
+      configName: basename(template),
+    });
     const workdir = join(tmp, 'varnishd');
-    const accessLog = opts.accessLog ?? join(tmp, 'access.log');
     const outFile = join(tmp, 'varnishd.out');
     const ncsaOut = join(tmp, 'varnishncsa.out');
-    const vars: Record<string, string> = {
-      ...opts.vars,
-      LISTEN: `${address}:${port}`,
-      LISTEN_ADDR: address,
-      LISTEN_PORT: String(port),
-      ORIGIN: `${origin.host}:${origin.port}`,
-      ORIGIN_HOST: origin.host,
-      ORIGIN_PORT: String(origin.port),
-      ACCESS_LOG: accessLog,
-      EDGE: edge,
-      TMP: tmp,
-    };
-    const shared = new Map<string, string>();
-    for (const dir of [VARNISH_SCENARIO_DIR, dirname(template)]) {
-      for (const f of readdirSync(dir)) {
-        if (f.startsWith('lab-') && f.endsWith('.vcl')) shared.set(f, join(dir, f));
-      }
-    }
-    for (const [name, file] of shared) {
-      writeFileSync(join(tmp, name), renderTemplate(readFileSync(file, 'utf8'), vars, file));
-    }
-    const configPath = join(tmp, basename(template));
-    writeFileSync(configPath, renderTemplate(readFileSync(template, 'utf8'), vars, template));
-    writeFileSync(accessLog, '', { flag: 'a' });
 
     const params = ['-p', `vcl_path=${tmp}:/usr/share/varnish/vcl:/etc/varnish`];
     for (const [k, v] of Object.entries(opts.params ?? {})) params.push('-p', `${k}=${v}`);

@@ -32,6 +32,11 @@ export interface ScenarioLab {
   stop(): Promise<void>;
 }
 
+/** The scenario's traffic options against `target`, with `overrides` merged in. */
+export function scenarioTraffic(scenario: Scenario, target: string, directory: Origin, overrides: Partial<TrafficOptions> = {}): TrafficOptions {
+  return { ...scenario.traffic, ...overrides, target: overrides.target ?? target, directory: overrides.directory ?? directory };
+}
+
 export async function startScenario(id: ScenarioId, engineName: EngineName, opts: StartScenarioOptions = {}): Promise<ScenarioLab> {
   const scenario = getScenario(id);
   const support = scenario.engines[engineName];
@@ -50,12 +55,7 @@ export async function startScenario(id: ScenarioId, engineName: EngineName, opts
     engineName,
     origin,
     engine,
-    trafficOptions: (overrides = {}) => ({
-      ...scenario.traffic,
-      ...overrides,
-      target: overrides.target ?? engine.url,
-      directory: overrides.directory ?? origin,
-    }),
+    trafficOptions: (overrides = {}) => scenarioTraffic(scenario, engine.url, origin, overrides),
     async stop() {
       try {
         await engine.stop();

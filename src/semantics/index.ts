@@ -9,9 +9,8 @@ import { cloudfrontProfile } from './cloudfront.ts';
 import { derivedRules, evaluate, resolveOptions as resolveModuleOptions, runRequest, verdict, type ProfileRegistry } from './engine.ts';
 import { fastlyProfile } from './fastly.ts';
 import { nginxProfile } from './nginx.ts';
-import type { OptionDoc, ProfileModule } from './profile.ts';
+import type { ProfileModule } from './profile.ts';
 import { rfc9111Profile } from './rfc9111.ts';
-import type { RuleEntry } from './rules.ts';
 import { PROFILE_IDS } from './types.ts';
 import type {
   HttpRequestInfo,
@@ -48,17 +47,11 @@ const REGISTRY: ProfileRegistry = {
   akamai: akamaiProfile,
 };
 
-/** What `explain` and the docs show about a profile. */
-export interface ProfileInfo<P extends ProfileId = ProfileId> {
-  id: P;
-  title: string;
-  summary: string;
-  /** Every option at its default, as the decision functions resolve it. */
-  defaults: Readonly<ProfileOptionsMap[P]>;
-  options: readonly OptionDoc[];
-  /** The profile's rule table (decision order), followed by the rules derived by the engine. */
-  rules: readonly RuleEntry[];
-}
+/**
+ * What `explain` and the docs show about a profile: its module's description, defaults and options,
+ * and as `rules` its rule table (decision order) followed by the rules derived by the engine.
+ */
+export type ProfileInfo<P extends ProfileId = ProfileId> = Pick<ProfileModule<P>, 'id' | 'title' | 'summary' | 'defaults' | 'options' | 'rules'>;
 
 export function isProfileId(id: string): id is ProfileId {
   return (PROFILE_IDS as readonly string[]).includes(id);

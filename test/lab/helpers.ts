@@ -5,11 +5,12 @@
  * binary is missing — except in CI (`CI` set), where a missing engine must fail the run.
  */
 import assert from 'node:assert/strict';
+import { test } from 'node:test';
 import { missingBinaries } from '../../lab/run.ts';
 import type { LabLogRecord } from '../../lab/engines/logs.ts';
 import type { EngineName } from '../../lab/engines/types.ts';
 import { findLogEvidence } from '../../lab/scenarios/evidence.ts';
-import { getScenario } from '../../lab/scenarios/registry.ts';
+import { SCENARIO_IDS, getScenario } from '../../lab/scenarios/registry.ts';
 import type { ScenarioId } from '../../lab/scenarios/registry.ts';
 import { startScenario } from '../../lab/scenarios/run.ts';
 import type { ScenarioLab } from '../../lab/scenarios/run.ts';
@@ -144,4 +145,31 @@ export function assertEmulatorAgrees(real: TrafficResult, emulated: TrafficResul
   assert.equal(emulated.stats.errors, 0, `${label}: emulator run had transport errors`);
   assert.deepEqual(verdict(emulated), verdict(real), `${label}: emulator verdict differs from the real engine`);
   if (real.stats.byClass.public.hits > 0) assert.ok(emulated.stats.byClass.public.hits > 0, `${label}: emulator never served a public page from cache`);
+}
+
+/**
+ * Every scenario through one real engine: the leaking ones must hand one user's personalized
+ * data to another and the engine's own access log must show it; SAFE must not leak and must keep
+ * a good public-page hit rate. Each run is repeated behind the CDN emulator (translated from this
+ * engine's config) and must reach the same verdict.
+ */
+export function defineScenarioTests(engine: EngineName): void {
+  const skip = engineSkip(engine);
+  for (const id of SCENARIO_IDS) {
+    const scenario = getScenario(id);
+    const support = scenario.engines[engine];
+    if (!support.supported) {
+      test(`${id} on ${engine}: not expressible`, { skip: support.reason }, () => {});
+      continue;
+    }
+    const what = scenario.expect.leaks ? 'leaks, the access log shows it, the emulator agrees' : 'never leaks, good public hit rate, the emulator agrees';
+    test(`${id} (${scenario.title}) on ${engine}: ${what}`, { skip }, async () => {
+      requireEngine(engine);
+      const run = await runScenario(id, engine);
+      if (scenario.expect.leaks) assertLeakScenario(run);
+      else assertSafeScenario(run);
+      const emulated = await runEmulatedScenario(id, engine);
+      assertEmulatorAgrees(run.result, emulated, `${id}/${engine}`);
+    });
+  }
 }
