@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IdentityHash } from '../../src/core/identity.ts';
 import { makePopulation } from '../people.ts';
 import type { Credentials, Item, PeopleDirectory, Person, Population, Transaction } from '../people.ts';
-import { LAB_OWNER_TAG_KEY, OWNER_TAG_HEADER, ownerTags } from './owner-tag.ts';
+import { LAB_IDENTITY_KEY, OWNER_TAG_HEADER, ownerTags } from './owner-tag.ts';
 import * as render from './render.ts';
 
 /**
@@ -49,7 +49,7 @@ export interface OriginOptions {
   personalizedHeaders?: PersonalizedHeaderMode;
   /** Add `X-Cachewarden-Owner` to responses rendered for a user. Default true. */
   ownerTag?: boolean;
-  /** HMAC key for the owner tag. Default `LAB_OWNER_TAG_KEY`. */
+  /** HMAC key for the owner tag. Default `LAB_IDENTITY_KEY`. */
   ownerTagKey?: string;
   /**
    * Re-issue `Set-Cookie: sid=…` on every authenticated response (public pages included), like
@@ -117,7 +117,7 @@ export interface Origin extends PeopleDirectory {
   close(): Promise<void>;
 }
 
-type Auth = { user: Person; via: 'cookie' | 'bearer'; sid?: string };
+type Auth = { user: Person; via: 'cookie' | 'bearer'; sid?: string; token?: string };
 
 const PERSONALIZED_PREFIXES = ['/mypage', '/orders', '/api/me', '/api/orders'] as const;
 
@@ -167,7 +167,7 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
     publicDelayMs: opts.publicDelayMs ?? 5,
     personalizedHeaders: opts.personalizedHeaders ?? 'private',
     ownerTag: opts.ownerTag ?? true,
-    ownerTagKey: opts.ownerTagKey ?? LAB_OWNER_TAG_KEY,
+    ownerTagKey: opts.ownerTagKey ?? LAB_IDENTITY_KEY,
     rollingSession: opts.rollingSession ?? false,
     lenientRouting: opts.lenientRouting ?? true,
   };
@@ -176,10 +176,7 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
   }
   const pop = makePopulation({ seed: options.seed, people: options.people });
   const resolved = { ...options, seed: pop.seed };
-  const tags = ownerTags(
-    pop.people.map((p) => p.id),
-    options.ownerTagKey,
-  );
+  const tags = ownerTags(options.ownerTagKey);
   const sessions = new Map<string, string>(); // sid -> user id
   const tokens = new Map<string, string>(); // bearer token -> user id
   let counters = newCounters();
@@ -205,7 +202,7 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
       const m = /^Bearer\s+(\S+)$/i.exec(authz.trim());
       const uid = m ? tokens.get(m[1] as string) : undefined;
       const user = uid ? pop.person(uid) : undefined;
-      if (user) return { user, via: 'bearer' };
+      if (user) return { user, via: 'bearer', token: m![1] as string };
     }
     const sid = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
     if (sid) {
@@ -247,9 +244,10 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
     }
   }
 
-  function renderedFor(reply: FastifyReply, user: Person): void {
-    (reply.request as FastifyRequest & { cwRenderedFor?: string }).cwRenderedFor = user.id;
-    if (resolved.ownerTag) reply.header(OWNER_TAG_HEADER, tags.tagFor(user.id));
+  function renderedFor(reply: FastifyReply, auth: Auth): void {
+    (reply.request as FastifyRequest & { cwRenderedFor?: string }).cwRenderedFor = auth.user.id;
+    const credential = auth.sid ?? auth.token;
+    if (resolved.ownerTag && credential) reply.header(OWNER_TAG_HEADER, tags.tag(credential, auth.user.id));
   }
 
   function routeClassOf(route: string): OriginRouteClass {
@@ -314,6 +312,7 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
     }
     const sid = randomBytes(16).toString('hex');
     sessions.set(sid, person.id);
+    tags.tag(sid, person.id);
     counters.logins++;
     reply.header('set-cookie', sessionCookie(sid));
     return reply.redirect(safeNext((req.body as Record<string, unknown>).next), 302);
@@ -328,6 +327,7 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
     }
     const token = randomBytes(24).toString('base64url');
     tokens.set(token, person.id);
+    tags.tag(token, person.id);
     counters.logins++;
     return { token, user: person.id };
   });
@@ -352,7 +352,7 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
     if (resolved.delayMs > 0) await sleep(resolved.delayMs);
     personalizedHeaders(reply);
     rolling(reply, auth);
-    renderedFor(reply, auth.user);
+    renderedFor(reply, auth);
     reply.type('text/html; charset=utf-8');
     return auth.user;
   }
@@ -368,7 +368,7 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
     if (resolved.delayMs > 0) await sleep(resolved.delayMs);
     personalizedHeaders(reply);
     rolling(reply, auth);
-    renderedFor(reply, auth.user);
+    renderedFor(reply, auth);
     return auth.user;
   }
 
@@ -432,7 +432,7 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
     if (resolved.rollingSession && auth?.via === 'cookie') {
       // express-session `rolling`: the cookie is re-sent, and the page greets the user.
       rolling(reply, auth);
-      renderedFor(reply, auth.user);
+      renderedFor(reply, auth);
       return { viewer: auth.user };
     }
     return {};
@@ -483,7 +483,11 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
     person: (id) => pop.person(id),
     userForEmail: (email) => pop.userForEmail(email),
     transactionsOf: (id) => pop.transactionsOf(id),
-    ownerTagFor: (id) => tags.tagFor(id),
+    ownerTagFor: (id) => {
+      const t = tags.latestFor(id);
+      if (t === undefined) throw new RangeError(`${id} has not logged in: no owner tag yet`);
+      return t;
+    },
     userForOwnerTag: (tag) => tags.userFor(tag),
     userForSession: (sid) => sessions.get(sid),
     userForToken: (token) => tokens.get(token),

@@ -11,7 +11,7 @@ import { Pool } from 'undici';
 import type { Outcome } from '../../src/core/event.ts';
 import { outcomeFromCacheWord } from '../engines/logs.ts';
 import { parseCacheStatus } from '../../src/semantics/index.ts';
-import { LAB_OWNER_TAG_KEY, OWNER_TAG_HEADER, ownerTags } from '../origin/owner-tag.ts';
+import { LAB_IDENTITY_KEY, OWNER_TAG_HEADER, ownerTags } from '../origin/owner-tag.ts';
 import { seededRandom } from '../people.ts';
 import type { Person, PersonalField, Transaction } from '../people.ts';
 import { createAttributor } from './attribution.ts';
@@ -139,10 +139,8 @@ export async function runTraffic(opts: TrafficOptions): Promise<TrafficResult> {
         : { attacker: 'mixed', delayMs: 50, ...opts.deception };
 
   const attribute = createAttributor(dir.people);
-  const tags = ownerTags(
-    dir.people.map((p) => p.id),
-    opts.ownerTagKey ?? LAB_OWNER_TAG_KEY,
-  );
+  // Owner tags hash credentials; learn each credential's tag as clients log in.
+  const tags = ownerTags(opts.ownerTagKey ?? LAB_IDENTITY_KEY);
   const personById = new Map(dir.people.map((p) => [p.id, p]));
 
   // ---- clients ------------------------------------------------------------------------
@@ -371,6 +369,7 @@ export async function runTraffic(opts: TrafficOptions): Promise<TrafficResult> {
         .find((v) => v !== undefined);
       if (obs.status === 302 && sid) {
         identities.set(sid, c.person.id);
+        tags.tag(sid, c.person.id);
         c.jar.set('sid', sid);
         c.loggedIn = true;
         stats.logins.ok++;
@@ -385,6 +384,7 @@ export async function runTraffic(opts: TrafficOptions): Promise<TrafficResult> {
       }
       if (obs.status === 200 && token) {
         identities.set(token, c.person.id);
+        tags.tag(token, c.person.id);
         c.token = token;
         c.loggedIn = true;
         stats.logins.ok++;

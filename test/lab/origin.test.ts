@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { request } from 'undici';
 import { IdentityHasher } from '../../src/core/identity.ts';
-import { LAB_OWNER_TAG_KEY } from '../../lab/origin/owner-tag.ts';
+import { LAB_IDENTITY_KEY } from '../../lab/origin/owner-tag.ts';
 import { INCIDENT_2017_EXPIRES, lenientRewrite, startOrigin } from '../../lab/origin/server.ts';
 import type { Origin } from '../../lab/origin/server.ts';
 
@@ -101,7 +101,8 @@ test('/mypage shows the 2017 data classes of the logged-in user, with the owner 
   for (const s of [me.name, me.email, me.phone, me.address.line, me.bank.accountNumber, me.card.last4, me.card.expiry, String(me.points)]) {
     assert.ok(r.body.includes(s), s);
   }
-  assert.equal(r.headers['x-cachewarden-owner'], new IdentityHasher(LAB_OWNER_TAG_KEY).hash('u03'));
+  // The tag hashes the session it was rendered for, in the same space as the viewer identity.
+  assert.equal(r.headers['x-cachewarden-owner'], new IdentityHasher(LAB_IDENTITY_KEY).hash(sid));
   assert.equal(origin.ownerTagFor('u03'), r.headers['x-cachewarden-owner']);
   assert.equal(origin.userForOwnerTag(String(r.headers['x-cachewarden-owner'])), 'u03');
   assert.equal(origin.userForSession(sid), 'u03');
