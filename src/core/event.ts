@@ -64,7 +64,16 @@ export interface CacheEvent {
   owner?: IdentityHash;
   /** The response carried Set-Cookie. */
   setCookie?: boolean;
+  /**
+   * Keyed hash of the identity cookie value a Set-Cookie in the response carried (a session being
+   * handed out). On a cache hit this is someone's session replayed to this viewer.
+   */
+  setCookieOwner?: IdentityHash;
   cacheControl?: string;
   /** Age header in seconds, when logged. */
   age?: number;
+  /** How long the cache took to answer, ms (request_time); the request started at `time - durationMs`. */
+  durationMs?: number;
+  /** The cache's request id (for evidence and joins), when logged. */
+  requestId?: string;
 }
