@@ -6,6 +6,10 @@ import { ConfigSchema } from './schema.ts';
 
 interface Def {
   type: string;
+  options?: Node[];
+  valueType?: Node;
+  keyType?: Node;
+  values?: unknown[];
   shape?: Record<string, Node>;
   innerType?: Node;
   element?: Node;
@@ -27,8 +31,16 @@ interface Row {
 }
 
 function describeType(n: Node): string {
+  const typeName = n.meta?.()?.['typeName'];
+  if (typeof typeName === 'string') return typeName;
   const d = n._zod.def;
   switch (d.type) {
+    case 'union':
+      return (d.options ?? []).map(describeType).join(' or ');
+    case 'literal':
+      return (d.values ?? []).map((v) => `\`${String(v)}\``).join(', ');
+    case 'record':
+      return `mapping of ${describeType(d.keyType!)} to ${describeType(d.valueType!)}`;
     case 'optional':
     case 'default':
     case 'nullable':
@@ -92,15 +104,32 @@ function collect(n: Node, prefix: string, rows: Row[]): void {
     const key = prefix ? `${prefix}.${k}` : k;
     const meta = metaOf(child);
     const dflt = defaultOf(child);
+    const type = describeType(child);
     rows.push({
       key,
-      type: describeType(child),
-      default: isRequired(child) ? '**required**' : dflt === undefined ? '—' : `\`${JSON.stringify(dflt)}\``,
+      type,
+      default: isRequired(child) ? '**required**' : showDefault(dflt, type),
       description: String(meta['description'] ?? ''),
       example: meta['example'] === undefined ? '' : `\`${JSON.stringify(meta['example'])}\``,
     });
     collect(child, key, rows);
   }
+}
+
+/** Milliseconds as the shortest duration literal (`1s`, `10m`). */
+function durationLiteral(ms: number): string {
+  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+function showDefault(dflt: unknown, type: string): string {
+  if (dflt === undefined) return '—';
+  if (type === 'duration' && typeof dflt === 'number') return `\`${durationLiteral(dflt)}\``;
+  if (type === 'list of duration' && Array.isArray(dflt)) return `\`${JSON.stringify(dflt.map((v) => durationLiteral(v as number)))}\``;
+  if (type === 'mapping' && dflt !== null && typeof dflt === 'object') return 'see below';
+  return `\`${JSON.stringify(dflt)}\``;
 }
 
 export function configRows(): Row[] {

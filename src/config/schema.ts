@@ -4,7 +4,26 @@
  * is generated from this file (`npm run docs`).
  */
 import { z } from 'zod';
+import { SEVERITIES } from '../core/severity.ts';
 import { PROFILE_IDS } from '../semantics/types.ts';
+import { CANONICAL_FIELDS, FORMAT_IDS } from '../watch/adapters/types.ts';
+import { DETECTORS } from '../watch/detectors/index.ts';
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses `250ms`, `10s`, `5m`, `1h` (or a number of milliseconds) into milliseconds. */
+export function parseDuration(v: string | number): number {
+  if (typeof v === 'number') return v;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(v.trim());
+  if (!m) throw new RangeError(`"${v}" is not a duration; write e.g. 500ms, 10s, 5m or 1h`);
+  return Number(m[1]) * UNITS[m[2]!]!;
+}
+
+/** A duration: `500ms`, `10s`, `5m`, `1h`, or milliseconds as a number. Output: milliseconds. */
+export const duration = z
+  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, { message: 'write a duration such as 500ms, 10s, 5m or 1h' })])
+  .transform((v) => parseDuration(v))
+  .meta({ typeName: 'duration' });
 
 const routeGlob = z
   .string()
@@ -33,6 +52,57 @@ export const IdentitySchema = z
   })
   .meta({ description: 'How requesters are identified and how their identities are hashed.' });
 
+export const WatchSourceSchema = z.strictObject({
+  input: z.string().min(1).meta({
+    description: 'Where the log lines come from: a file path (followed like tail -F), `-` for stdin, `http://host:port[/path]` to receive pushed batches, or `syslog+udp://host:port` / `syslog+tcp://host:port`.',
+    example: '/var/log/nginx/cache.log',
+  }),
+  format: z
+    .enum([...FORMAT_IDS, 'auto'])
+    .default('auto')
+    .meta({ description: 'Log format of this source; `auto` sniffs it from the first lines and says what it chose.', example: 'nginx-json' }),
+  fields: z
+    .partialRecord(z.enum(CANONICAL_FIELDS), z.string().min(1))
+    .optional()
+    .meta({ description: 'Field-name overrides, canonical name → field in the log (dot paths into nested JSON).', example: { identity: 'sid_hash', owner: 'resp_owner' } }),
+  name: z.string().min(1).optional().meta({ description: 'A name for counters and evidence.', example: 'edge-tokyo' }),
+  start: z.enum(['beginning', 'end']).optional().meta({ description: 'Files: where to start reading (default `end` when following, `beginning` with --once).', example: 'end' }),
+  secret: z.string().min(16).optional().meta({ description: 'HTTP receiver: shared secret the sender must present (bearer token or HMAC-SHA256 body signature).', example: '${LOGPUSH_SECRET}' }),
+});
+
+const RULE_SETTING = z.union([z.literal('off'), z.enum(SEVERITIES)]);
+
+export const WatchSchema = z
+  .strictObject({
+    sources: z.array(WatchSourceSchema).default([]).meta({ description: 'Log sources to watch when --input is not given. Several run at once.' }),
+    lateness: duration.default(1000).meta({ description: 'How long a join waits for late or out-of-order lines before deciding (event time and wall time).', example: '1s' }),
+    objectLife: duration.default(600_000).meta({ description: 'How long a cached object is assumed to live when joining hits to the fill that made them (inferred rule).', example: '10m' }),
+    joinTolerance: duration.default(50).meta({ description: 'A hit logged up to this long before its fill still counts as collapsed onto it (timestamp granularity).', example: '50ms' }),
+    maxKeys: z.number().int().min(1000).default(1_000_000).meta({ description: 'Per-detector cap on remembered cache keys; the oldest are evicted and counted beyond it (bounded memory).', example: 1000000 }),
+    deadLetter: z.string().min(1).optional().meta({ description: 'File that receives a rate-limited sample of lines that could not be parsed (identity-like values masked).', example: './cachewarden-dead-letter.ndjson' }),
+    drift: z
+      .strictObject({
+        window: duration.default(10_000).meta({ description: 'Sliding window of the drift rule.', example: '10s' }),
+        threshold: z.number().min(0).max(1).default(0.02).meta({ description: 'Share of personalized responses served from cache that counts as drift.', example: 0.02 }),
+        minRequests: z.number().int().min(1).default(20).meta({ description: 'Fewest personalized requests in the window before the ratio counts.', example: 20 }),
+      })
+      .default({ window: 10_000, threshold: 0.02, minRequests: 20 })
+      .meta({ description: 'The drift rule: the hit ratio on personalized routes leaving zero.' }),
+    incidents: z
+      .strictObject({
+        quiet: duration.default(300_000).meta({ description: 'An incident resolves after this long without a new finding.', example: '5m' }),
+        backoff: z.array(duration).min(1).default([30_000, 120_000, 600_000, 3_600_000]).meta({ description: 'Minimum gaps between alerts for one incident (after opening, then after each update); the last repeats.', example: ['30s', '2m', '10m', '1h'] }),
+        samples: z.number().int().min(1).max(50).default(6).meta({ description: 'Evidence lines kept per incident.', example: 6 }),
+      })
+      .default({ quiet: 300_000, backoff: [30_000, 120_000, 600_000, 3_600_000], samples: 6 })
+      .meta({ description: 'How findings fold into incidents and how often an incident alerts.' }),
+    rules: z
+      .partialRecord(z.enum(DETECTORS.map((d) => d.id) as [string, ...string[]]), RULE_SETTING)
+      .default({})
+      .meta({ description: 'Per-rule setting: `off`, or a severity that replaces the rule\'s own.', example: { 'watch/drift': 'medium' } }),
+  })
+  .meta({ description: 'The watch job: live (and replayed) CDN access-log monitoring.' });
+
 export const ConfigSchema = z
   .strictObject({
     personalized: z
@@ -52,6 +122,7 @@ export const ConfigSchema = z
         example: 'fastly',
       }),
     identity: IdentitySchema.default({ cookies: ['sid', 'session', 'sessionid'], headers: ['authorization'] }),
+    watch: WatchSchema.default(() => WatchSchema.parse({})),
   })
   .meta({ description: 'cachewarden.yaml' });
 
