@@ -354,7 +354,7 @@ export async function runTraffic(opts: TrafficOptions): Promise<TrafficResult> {
     });
     if (sessionFrom !== undefined) {
       stats.sessionHandovers++;
-      handovers.push({ t: obs.t, user: c.user, client: c.id, from: sessionFrom, url, outcome: obs.outcome });
+      handovers.push({ t: obs.t, user: c.user, client: c.id, from: sessionFrom, session: obs.session, url, outcome: obs.outcome });
     }
     return { obs, body: text, headers: h };
   }

@@ -156,6 +156,8 @@ export interface SessionHandover {
   client: string;
   /** The account whose session was handed over. */
   from: string;
+  /** The account whose session the request that received it carried (what a cache log sees as the viewer); null if none. */
+  session: string | null;
   url: string;
   outcome: Outcome;
 }

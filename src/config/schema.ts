@@ -93,8 +93,9 @@ export const WatchSchema = z
         quiet: duration.default(300_000).meta({ description: 'An incident resolves after this long without a new finding.', example: '5m' }),
         backoff: z.array(duration).min(1).default([30_000, 120_000, 600_000, 3_600_000]).meta({ description: 'Minimum gaps between alerts for one incident (after opening, then after each update); the last repeats.', example: ['30s', '2m', '10m', '1h'] }),
         samples: z.number().int().min(1).max(50).default(6).meta({ description: 'Evidence lines kept per incident.', example: 6 }),
+        listed: z.number().int().min(1).max(100_000).default(50).meta({ description: 'Owners, viewers and (owner, viewer) pairs listed per incident in alerts; totals are always exact.', example: 50 }),
       })
-      .default({ quiet: 300_000, backoff: [30_000, 120_000, 600_000, 3_600_000], samples: 6 })
+      .default({ quiet: 300_000, backoff: [30_000, 120_000, 600_000, 3_600_000], samples: 6, listed: 50 })
       .meta({ description: 'How findings fold into incidents and how often an incident alerts.' }),
     rules: z
       .partialRecord(z.enum(DETECTORS.map((d) => d.id) as [string, ...string[]]), RULE_SETTING)

@@ -33,7 +33,7 @@ export default defineDetector({
   docs: {
     title: 'Cache hit ratio on personalized routes left zero',
     description:
-      'Over a short sliding window (default 10 s) per edge, the share of responses on `personalized:` routes served from the cache (hit, stale or collapsed) rose above the threshold (default 2 %, with at least 20 requests). This is the CDN-switch signal of 2017: it fires within seconds of a change that starts caching personal pages, before anyone reports a leak.',
+      'Over a short sliding window (default 10 s) per edge, the share of successful (2xx) responses on `personalized:` routes served from the cache (hit, stale or collapsed) rose above the threshold (default 2 %, with at least 20 requests). This is the CDN-switch signal of 2017: it fires within seconds of a change that starts caching personal pages, before anyone reports a leak.',
     fix: 'Find what changed (CDN, cache rule, origin headers) in the last minutes and roll it back; check the other open incidents for the routes involved.',
     references: ['logs-and-alerting research §7 R4'],
   },
@@ -49,7 +49,7 @@ export default defineDetector({
     const byEdge = new Map<string, Window>();
     return {
       event(e) {
-        if (!ctx.personalized(e.url)) return;
+        if (e.status < 200 || e.status > 299 || !ctx.personalized(e.url)) return;
         let w = byEdge.get(e.edge);
         if (!w) {
           w = { buckets: [], lastReported: -Infinity };

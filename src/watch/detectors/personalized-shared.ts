@@ -17,7 +17,7 @@ export default defineDetector({
   docs: {
     title: 'Personalized route served from a shared cache',
     description:
-      'A request for a route listed under `personalized:` was answered with a cache hit, a stale object or a collapsed response. Public routes shared across users are never reported. This fires even without identities in the log, and on the very first hit, before anyone can tell whose page it was.',
+      'A successful (2xx) request for a route listed under `personalized:` was answered with a cache hit, a stale object or a collapsed response. Public routes shared across users are never reported, nor cached redirects to the login page. This fires even without identities in the log, and on the very first hit, before anyone can tell whose page it was.',
     fix: 'Make the route uncacheable at the cache (pass/bypass rule for the route and for requests with a session cookie or Authorization) and at the origin (Cache-Control: private, no-store); then purge it.',
     references: ['RFC 9111 §3', 'RFC 9211 (Cache-Status)'],
   },
@@ -47,12 +47,17 @@ export default defineDetector({
           { time: T0, edge: 'e1', method: 'GET', url: '/mypage', outcome: 'MISS', status: 200, viewer: A },
         ],
       },
+      {
+        name: 'a cached login redirect for anonymous visitors',
+        events: [{ time: T0, edge: 'e1', method: 'GET', url: '/mypage', outcome: 'HIT', status: 302 }],
+      },
     ],
   },
   create(ctx) {
     return {
       event(e) {
-        if (!SHARED_OUTCOMES.has(e.outcome) || !ctx.personalized(e.url)) return;
+        // A cached login redirect (302) on a personalized path carries nobody's data.
+        if (!SHARED_OUTCOMES.has(e.outcome) || e.status < 200 || e.status > 299 || !ctx.personalized(e.url)) return;
         ctx.report({
           messageId: 'shared',
           data: { url: e.url, outcome: e.outcome, edge: e.edge },
