@@ -268,6 +268,8 @@ export async function runTraffic(opts: TrafficOptions): Promise<TrafficResult> {
       body = JSON.stringify(extra.json);
     }
     const session = sessionOf(c);
+    // The session cookie this request carries: a Set-Cookie that re-sets it (rolling sessions) hands nothing over.
+    const sentSid = c.jar.get('sid');
     const { route, routeClass } = classifyPath(url);
     const tStart = Date.now();
     sent++;
@@ -317,7 +319,7 @@ export async function runTraffic(opts: TrafficOptions): Promise<TrafficResult> {
           c.jar.delete(name);
           continue;
         }
-        if (name === 'sid' && c.jar.get('sid') !== value) {
+        if (name === 'sid' && value !== sentSid) {
           const holder = identities.get(value);
           if (holder !== c.user) sessionFrom = holder ?? 'unknown';
         }
