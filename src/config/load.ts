@@ -105,7 +105,7 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
     const suggested = new Set<string>();
     for (const issue of issues) {
       if (issue.code !== 'unrecognized_keys') continue;
-      const known = knownKeysAt(issue.path as PathSeg[]);
+      const known = knownKeysAt(issue.path as PathSeg[], expanded);
       for (const k of issue.keys) {
         const guess = nearest(k, known);
         if (guess) suggested.add(dotPath([...(issue.path as PathSeg[]), guess]));
@@ -228,7 +228,7 @@ function describeIssue(
   const at = (p: readonly PathSeg[], key?: string) => where(locate(doc, p, key));
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const known = knownKeysAt(path);
+      const known = knownKeysAt(path, input);
       return issue.keys.map((k) => {
         const guess = nearest(k, known);
         const fix = guess
@@ -247,7 +247,7 @@ function describeIssue(
       const expected = TYPE_WORDS[issue.expected] ?? issue.expected;
       if (actual === undefined) {
         const parent = path.slice(0, -1);
-        const example = exampleAt(path);
+        const example = exampleAt(path, input);
         return [
           {
             code: 'CW_CONFIG_MISSING_KEY',
@@ -286,8 +286,29 @@ function describeIssue(
 /* ---- walking the schema, for "did you mean" and examples ---- */
 
 interface SchemaLike {
-  _zod: { def: { type: string; shape?: Record<string, SchemaLike>; innerType?: SchemaLike; element?: SchemaLike; valueType?: SchemaLike; options?: SchemaLike[]; in?: SchemaLike; out?: SchemaLike } };
+  _zod: {
+    def: {
+      type: string;
+      shape?: Record<string, SchemaLike>;
+      innerType?: SchemaLike;
+      element?: SchemaLike;
+      valueType?: SchemaLike;
+      options?: SchemaLike[];
+      discriminator?: string;
+      values?: unknown[];
+      in?: SchemaLike;
+      out?: SchemaLike;
+    };
+  };
   meta?: () => Record<string, unknown> | undefined;
+}
+
+/** The option of a discriminated union that the input's discriminator value selects. */
+function pickOption(s: SchemaLike, input: unknown): SchemaLike | undefined {
+  const d = s._zod.def;
+  if (d.type !== 'union' || !d.discriminator || !d.options) return undefined;
+  const value = input !== null && typeof input === 'object' ? (input as Record<string, unknown>)[d.discriminator] : undefined;
+  return d.options.find((o) => unwrap(o)._zod.def.shape?.[d.discriminator!]?._zod.def.values?.includes(value));
 }
 
 function unwrap(s: SchemaLike): SchemaLike {
@@ -300,11 +321,18 @@ function unwrap(s: SchemaLike): SchemaLike {
   }
 }
 
-export function schemaAt(path: readonly PathSeg[], root: SchemaLike = ConfigSchema as unknown as SchemaLike): SchemaLike | undefined {
+/**
+ * The schema at `path`. With `input` (the config as written), discriminated unions (the sinks
+ * under `alerts:`) resolve to the option the value's `type` selects.
+ */
+export function schemaAt(path: readonly PathSeg[], input?: unknown, root: SchemaLike = ConfigSchema as unknown as SchemaLike): SchemaLike | undefined {
   let cur: SchemaLike | undefined = root;
+  let value: unknown = input;
   for (const seg of path) {
     if (!cur) return undefined;
-    const s = unwrap(cur);
+    let s = unwrap(cur);
+    s = pickOption(s, value) ?? s;
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[seg as string] : undefined;
     const d = s._zod.def;
     if (d.type === 'object' && d.shape) cur = d.shape[String(seg)];
     else if (d.type === 'array' && d.element) cur = d.element;
@@ -314,15 +342,17 @@ export function schemaAt(path: readonly PathSeg[], root: SchemaLike = ConfigSche
   return cur;
 }
 
-export function knownKeysAt(path: readonly PathSeg[]): string[] {
-  const s = schemaAt(path);
+export function knownKeysAt(path: readonly PathSeg[], input?: unknown): string[] {
+  const s = schemaAt(path, input);
   if (!s) return [];
-  const d = unwrap(s)._zod.def;
+  let u = unwrap(s);
+  u = pickOption(u, valueAt(input, path)) ?? u;
+  const d = u._zod.def;
   return d.type === 'object' && d.shape ? Object.keys(d.shape) : [];
 }
 
-function exampleAt(path: readonly PathSeg[]): string | undefined {
-  const s = schemaAt(path);
+function exampleAt(path: readonly PathSeg[], input?: unknown): string | undefined {
+  const s = schemaAt(path, input);
   const ex = s?.meta?.()?.['example'];
   return ex === undefined ? undefined : JSON.stringify(ex);
 }

@@ -35,8 +35,11 @@ function describeType(n: Node): string {
   if (typeof typeName === 'string') return typeName;
   const d = n._zod.def;
   switch (d.type) {
-    case 'union':
+    case 'union': {
+      const disc = (d as Def & { discriminator?: string }).discriminator;
+      if (disc) return `mapping chosen by \`${disc}\` (one block of keys per ${disc} below)`;
       return (d.options ?? []).map(describeType).join(' or ');
+    }
     case 'literal':
       return (d.values ?? []).map((v) => `\`${String(v)}\``).join(', ');
     case 'record':
@@ -97,8 +100,34 @@ function objectShape(n: Node): Record<string, Node> | undefined {
   return undefined;
 }
 
+/** Strip wrappers (optional, default, pipe, superRefine...) down to the schema that shapes values. */
+function core(n: Node): Node {
+  let cur = n;
+  for (;;) {
+    const d: Def = cur._zod.def;
+    const next = d.innerType ?? d.in;
+    if (!next || d.type === 'object' || d.type === 'array' || d.type === 'union') return cur;
+    cur = next;
+  }
+}
+
 function collect(n: Node, prefix: string, rows: Row[]): void {
-  const shape = objectShape(n);
+  const c = core(n);
+  const d = c._zod.def;
+  // Lists of mappings: document the element's keys as `list[].key`.
+  if (d.type === 'array' && d.element) return collect(d.element, `${prefix}[]`, rows);
+  // Discriminated unions (the sinks): one block of keys per variant, `list[type=slack].key`.
+  if (d.type === 'union' && d.options) {
+    const disc = (d as Def & { discriminator?: string }).discriminator;
+    for (const option of d.options) {
+      const shape = objectShape(option);
+      const tag = disc ? (shape?.[disc]?._zod.def.values ?? [])[0] : undefined;
+      const base = prefix.endsWith('[]') && tag !== undefined ? `${prefix.slice(0, -2)}[${disc}=${String(tag)}]` : prefix;
+      collect(option, base, rows);
+    }
+    return;
+  }
+  const shape = objectShape(c);
   if (!shape) return;
   for (const [k, child] of Object.entries(shape)) {
     const key = prefix ? `${prefix}.${k}` : k;

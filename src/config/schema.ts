@@ -8,6 +8,7 @@ import { SEVERITIES } from '../core/severity.ts';
 import { PROFILE_IDS } from '../semantics/types.ts';
 import { CANONICAL_FIELDS, FORMAT_IDS } from '../watch/adapters/types.ts';
 import { DETECTORS } from '../watch/detectors/index.ts';
+import { AlertsConfigSchema } from '../sinks/schema.ts';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -124,6 +125,7 @@ export const ConfigSchema = z
       }),
     identity: IdentitySchema.default({ cookies: ['sid', 'session', 'sessionid'], headers: ['authorization'] }),
     watch: WatchSchema.default(() => WatchSchema.parse({})),
+    alerts: AlertsConfigSchema.default([]),
   })
   .meta({ description: 'cachewarden.yaml' });
 
