@@ -60,6 +60,8 @@ const VENDOR_WORDS: Partial<Record<OutcomeVendor, Readonly<Record<string, Outcom
   // Cloudflare BYPASS: not cached at all (unlike nginx BYPASS, whose response may be stored).
   cloudflare: { BYPASS: 'PASS' },
   squid: { NONE: 'ERROR' },
+  // Akamai marks responses it would not cache.
+  akamai: { NOTCACHEABLE: 'PASS' },
 };
 
 /** Fastly `fastly_info.state`: a base plus `-CLUSTER`, `-REFRESH`, `-WAIT`, `-STALE`, `-SYNTH` flags. */

@@ -140,6 +140,8 @@ describe('normalizeOutcome: log words', () => {
     ['TCP_DENIED', 'ERROR'], ['ERR_CONNECT_FAIL', 'ERROR'], ['TCP_HIT/200', 'HIT'], ['NONE', 'ERROR', 'squid'],
     // CloudFront detailed type naming a collapse
     ['NonS3CollapsedHit', 'COLLAPSED', 'cloudfront'],
+    // Akamai
+    ['NotCacheable', 'PASS', 'akamai'],
     // phrases
     ['Hit from cloudfront', 'HIT'], ['MISS from squid.example', 'MISS'], ['  hit  ', 'HIT'], ['', 'UNKNOWN'], ['whatever', 'UNKNOWN'],
   ];
