@@ -46,8 +46,14 @@ export function routePath(pathOrUrl: string): string {
 export function compileRoutes(globs: readonly string[]): RouteMatcher {
   if (globs.length === 0) return () => false;
   const res = globs.map(globToRegExp);
+  // Several detectors ask about the same URL in a row: remember the last answer.
+  let lastInput: string | undefined;
+  let lastAnswer = false;
   return (pathOrUrl: string) => {
+    if (pathOrUrl === lastInput) return lastAnswer;
     const p = routePath(pathOrUrl);
-    return res.some((re) => re.test(p));
+    lastInput = pathOrUrl;
+    lastAnswer = res.some((re) => re.test(p));
+    return lastAnswer;
   };
 }
