@@ -66,6 +66,10 @@ export const WatchSourceSchema = z.strictObject({
     .partialRecord(z.enum(CANONICAL_FIELDS), z.string().min(1))
     .optional()
     .meta({ description: 'Field-name overrides, canonical name → field in the log (dot paths into nested JSON).', example: { identity: 'sid_hash', owner: 'resp_owner' } }),
+  columns: z
+    .array(z.string().min(1))
+    .optional()
+    .meta({ description: 'cloudfront-realtime: the fields selected in the real-time log configuration (any order; CloudFront writes them in its canonical order).', example: ['timestamp', 'sc-status', 'cs-uri-stem', 'x-edge-location', 'x-edge-result-type', 'cs-cookie'] }),
   name: z.string().min(1).optional().meta({ description: 'A name for counters and evidence.', example: 'edge-tokyo' }),
   start: z.enum(['beginning', 'end']).optional().meta({ description: 'Files: where to start reading (default `end` when following, `beginning` with --once).', example: 'end' }),
   secret: z.string().min(16).optional().meta({ description: 'HTTP receiver: shared secret the sender must present (bearer token or HMAC-SHA256 body signature).', example: '${LOGPUSH_SECRET}' }),
