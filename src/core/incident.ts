@@ -51,6 +51,8 @@ export interface IncidentSnapshot {
   viewers: IdentityHash[];
   ownersTotal: number;
   viewersTotal: number;
+  /** Findings whose requester carried no identity (anonymous visitors are not in `viewers`). */
+  anonymous: number;
   /** Distinct (owner, viewer) pairs, capped; `pairsTotal` counts them all. */
   pairs: Array<{ owner: IdentityHash; viewer: IdentityHash | 'anonymous' }>;
   pairsTotal: number;

@@ -124,6 +124,7 @@ export class IncidentTracker {
           viewers: [],
           ownersTotal: 0,
           viewersTotal: 0,
+          anonymous: 0,
           pairs: [],
           pairsTotal: 0,
           samples: [],
@@ -193,6 +194,7 @@ export class IncidentTracker {
       t.owners.add(f.owner);
       if (s.owners.length < cap) s.owners.push(f.owner);
     }
+    if (f.viewer === 'anonymous') s.anonymous++;
     if (f.viewer !== undefined && f.viewer !== 'anonymous' && !t.viewers.has(f.viewer)) {
       t.viewers.add(f.viewer);
       if (s.viewers.length < cap) s.viewers.push(f.viewer);

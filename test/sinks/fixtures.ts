@@ -48,6 +48,7 @@ export function incident(over: Partial<IncidentSnapshot> = {}): IncidentSnapshot
     viewers: [H.b, H.d],
     ownersTotal: 2,
     viewersTotal: 3,
+    anonymous: 0,
     pairs: [
       { owner: H.a, viewer: H.b },
       { owner: H.c, viewer: 'anonymous' },

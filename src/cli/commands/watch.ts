@@ -32,6 +32,7 @@ export function alertJson(a: Alert): Record<string, unknown> {
     viewers: i.viewers,
     ownersTotal: i.ownersTotal,
     viewersTotal: i.viewersTotal,
+    anonymous: i.anonymous,
     pairs: i.pairs,
     pairsTotal: i.pairsTotal,
     ...(i.detectionDelaySec !== undefined ? { detectionDelaySec: Number(i.detectionDelaySec.toFixed(3)) } : {}),

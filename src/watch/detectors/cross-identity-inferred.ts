@@ -7,7 +7,9 @@
  * The join runs in event time. A hit waits up to the lateness allowance for a fill line that
  * arrives late or out of order (a collapsed waiter's line is often written before the line of
  * the request it waited on); it is then joined to the latest fill that ended no later than it did
- * and started no later than it started. Lines that carry an owner tag are left to
+ * and started no later than it started. When several identities' fetches of the key overlapped
+ * (concurrent misses without a cache lock), the log cannot say which copy the cache kept: the
+ * finding then names the viewer but no owner. Lines that carry an owner tag are left to
  * watch/owner-mismatch, which needs no inference.
  */
 import { FILL_OUTCOMES, SHARED_OUTCOMES, type CacheEvent } from '../../core/event.ts';
@@ -50,6 +52,7 @@ export default defineDetector({
   },
   messages: {
     served: '{url} filled for one identity was served to another ({outcome}, {gap} ms after the fill) on {edge}',
+    ambiguous: '{url} was fetched concurrently for {n} identities and then served from the cache ({outcome}) to one of them or another on {edge}; the log cannot tell which copy the cache kept',
   },
   examples: {
     bad: [
@@ -61,6 +64,15 @@ export default defineDetector({
           { time: T0 + 301, durationMs: 250, edge: 'e1', method: 'GET', url: '/mypage', outcome: 'HIT', status: 200 },
         ],
         expect: ['served', 'served'],
+      },
+      {
+        name: 'A and C fetched /orders at the same time; B then got one of the two copies',
+        events: [
+          { time: T0 + 300, durationMs: 300, edge: 'e1', method: 'GET', url: '/orders', outcome: 'MISS', status: 200, viewer: A },
+          { time: T0 + 301, durationMs: 299, edge: 'e1', method: 'GET', url: '/orders', outcome: 'MISS', status: 200, viewer: C },
+          { time: T0 + 900, edge: 'e1', method: 'GET', url: '/orders', outcome: 'HIT', status: 200, viewer: B },
+        ],
+        expect: ['ambiguous'],
       },
       {
         name: 'a page stored for A is a hit for B a minute later',
@@ -103,24 +115,30 @@ export default defineDetector({
 
     function decide(h: PendingHit): void {
       const e = h.event;
-      const candidates = fills.get(h.key);
-      let fill: Fill | undefined;
       const start = startOf(e);
-      for (const f of candidates ?? []) {
-        if (f.time <= e.time + joinToleranceMs && f.start <= start + joinToleranceMs && (!fill || f.time > fill.time)) fill = f;
-      }
+      // Fills that could have made the object this response came from: started before it did and
+      // ended before it ended (a collapsed waiter ends with its fill, give or take the tolerance).
+      const candidates = (fills.get(h.key) ?? []).filter((f) => f.time <= e.time + joinToleranceMs && f.start <= start + joinToleranceMs);
+      let fill: Fill | undefined;
+      for (const f of candidates) if (!fill || f.time > fill.time) fill = f;
       if (!fill) return ctx.count('hits_without_fill');
       const gap = e.time - fill.time;
       if (gap > objectLifeMs) return ctx.count('hits_beyond_object_life');
+      // Concurrent misses (no cache lock): each stores its own copy and the log cannot say which one
+      // the cache kept. Name no owner then, rather than guess one.
+      const chosen = fill;
+      const concurrent = candidates.filter((f) => f.start < chosen.time && chosen.start < f.time);
+      const owners = new Set(concurrent.map((f) => f.viewer));
+      const data = { url: e.url, outcome: e.outcome, edge: e.edge, gap: Math.max(0, gap) };
+      if (owners.size > 1) {
+        owners.delete(e.viewer);
+        if (owners.size === 0 || [...owners].every((o) => o === undefined)) return;
+        ctx.count('ambiguous_joins');
+        ctx.report({ messageId: 'ambiguous', data: { ...data, n: concurrent.length }, event: e, viewer: viewerOf(e), related: concurrent.map((f) => f.event) });
+        return;
+      }
       if (fill.viewer === undefined || fill.viewer === e.viewer) return;
-      ctx.report({
-        messageId: 'served',
-        data: { url: e.url, outcome: e.outcome, edge: e.edge, gap: Math.max(0, gap) },
-        event: e,
-        owner: fill.viewer,
-        viewer: viewerOf(e),
-        related: [fill.event],
-      });
+      ctx.report({ messageId: 'served', data, event: e, owner: fill.viewer, viewer: viewerOf(e), related: [fill.event] });
     }
 
     return {
