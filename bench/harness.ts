@@ -16,6 +16,8 @@ export interface BenchResult {
   /** subject ops/s ÷ baseline ops/s */
   ratio?: number;
   notes?: string[];
+  /** For benchmarks that are not a rate (latency distributions): printed instead of ops/s. */
+  summary?: string;
 }
 
 /** Calls `fn` in batches for about `ms` milliseconds (after `warmupMs`), counting the ops it returns. */

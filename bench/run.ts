@@ -23,7 +23,7 @@ for (const f of files) {
   for (const r of await mod.run(ms)) {
     all.push(r);
     console.log(r.bench);
-    console.log(`  ${r.subject.name}: ${fmt(r.subject.opsPerSec)} /s`);
+    console.log(r.summary ? `  ${r.summary}` : `  ${r.subject.name}: ${fmt(r.subject.opsPerSec)} /s`);
     if (r.baseline) console.log(`  ${r.baseline.name}: ${fmt(r.baseline.opsPerSec)} /s`);
     if (r.ratio !== undefined) console.log(`  ratio: ${r.ratio.toFixed(2)}x the baseline`);
     for (const n of r.notes ?? []) console.log(`  note: ${n}`);

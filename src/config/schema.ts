@@ -80,7 +80,7 @@ const RULE_SETTING = z.union([z.literal('off'), z.enum(SEVERITIES)]);
 export const WatchSchema = z
   .strictObject({
     sources: z.array(WatchSourceSchema).default([]).meta({ description: 'Log sources to watch when --input is not given. Several run at once.' }),
-    lateness: duration.default(1000).meta({ description: 'How long a join waits for late or out-of-order lines before deciding (event time and wall time).', example: '1s' }),
+    lateness: duration.default(500).meta({ description: 'How long a join waits for late or out-of-order lines before deciding (event time and wall time). The inferred rule alerts this much after the line; raise it for sources that deliver lines out of order by more.', example: '2s' }),
     objectLife: duration.default(600_000).meta({ description: 'How long a cached object is assumed to live when joining hits to the fill that made them (inferred rule).', example: '10m' }),
     joinTolerance: duration.default(50).meta({ description: 'A hit logged up to this long before its fill still counts as collapsed onto it (timestamp granularity).', example: '50ms' }),
     maxKeys: z.number().int().min(1000).default(1_000_000).meta({ description: 'Per-detector cap on remembered cache keys; the oldest are evicted and counted beyond it (bounded memory).', example: 1000000 }),

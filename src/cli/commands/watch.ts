@@ -98,7 +98,7 @@ With --once the input is read to its end and the run stops (a replay, with the s
     once: { type: 'boolean', description: 'read the input to its end and stop (replay); exit 1 if any incident' },
     start: { type: 'string', value: '<beginning|end>', description: 'files: where to start (default end when following, beginning with --once)' },
     'dead-letter': { type: 'string', value: '<file>', description: 'write a sample of unparseable lines here (masked)' },
-    lateness: { type: 'string', value: '<duration>', description: 'how long joins wait for late lines (default from config, 1s)' },
+    lateness: { type: 'string', value: '<duration>', description: 'how long joins wait for late lines (default from config, 500ms)' },
   },
   config: 'optional',
   exitCodes: { 0: 'no incident', 1: 'one or more incidents', 2: 'usage, config, or unreadable input' },

@@ -24,7 +24,7 @@ export interface DetectionOptions {
 }
 
 export const DEFAULT_DETECTION: DetectionOptions = {
-  latenessMs: 1000,
+  latenessMs: 500,
   objectLifeMs: 600_000,
   joinToleranceMs: 50,
   drift: { windowMs: 10_000, threshold: 0.02, minRequests: 20 },
