@@ -1,18 +1,26 @@
 /**
- * `npm run demo`: the 2017 incident, reproduced.
+ * `npm run demo`: the 2017 incident, reproduced, and caught.
  *
  * The lab origin answers personal pages with `Cache-Control: no-cache` + an `Expires` in the
  * past (what nginx `expires -1` sends) and takes a few hundred milliseconds to render them. In
  * front of it runs the CDN emulator with the `fastly` profile: such a response is a cacheable
  * object with TTL 0, and every request that waited on the fetch is handed the same page. The
  * traffic generator logs users in and lets them browse, with bursts of users opening the same
- * page at once. Every second the demo prints what users saw. Stops after --duration (20 s) or
- * Ctrl-C.
+ * page at once. Every second the demo prints what users saw; meanwhile `watch` follows the edge's
+ * live access log and prints each incident as it opens, with the time from the leaked response to
+ * the alert. Stops after --duration (20 s) or Ctrl-C.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startOrigin } from './origin/index.ts';
+import { WatchSchema } from '../src/config/schema.ts';
+import type { Alert } from '../src/core/incident.ts';
+import { runWatch } from '../src/watch/pipeline.ts';
+import { LAB_IDENTITY_KEY, LAB_PERSONALIZED_GLOBS, startOrigin } from './origin/index.ts';
 import { ANON, runTraffic, type Observation, type TrafficResult } from './traffic/index.ts';
 import { startEmulator } from './emulator/proxy.ts';
+import { FASTLY_DEFAULT } from './emulator/scenarios.ts';
 
 export interface DemoOptions {
   durationMs: number;
@@ -37,19 +45,52 @@ export function describeLeak(o: Observation): string {
   return `${who(o.user)} was shown user ${o.owner}'s ${o.url}${fields}: ${how}`;
 }
 
-export async function runDemo(opts: DemoOptions): Promise<TrafficResult> {
+export interface DemoResult {
+  traffic: TrafficResult;
+  /** Opening alerts, in order. */
+  alerts: Alert[];
+  /** Seconds from the first leaked response to the first alert. */
+  firstDetectionSec: number | undefined;
+}
+
+function describeAlert(a: Alert): string {
+  const i = a.incident;
+  return `  ALERT ${i.severity} ${i.rule}: ${i.title} (${(i.detectionDelaySec ?? 0).toFixed(3)} s after the line)\n`;
+}
+
+export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const { write } = opts;
+  const dir = mkdtempSync(join(tmpdir(), 'cachewarden-demo-'));
+  const accessLog = join(dir, 'edge-tyo-1.log');
   const origin = await startOrigin({ personalizedHeaders: 'incident2017', delayMs: opts.delayMs });
   const edge = await startEmulator({
     origin: origin.url,
     edge: 'edge-tyo-1',
-    routes: [{ match: '/*', profile: { id: 'fastly' } }],
+    routes: FASTLY_DEFAULT,
+    accessLog,
+  });
+  const alerts: Alert[] = [];
+  const stopWatch = new AbortController();
+  const watching = runWatch({
+    inputs: [{ spec: { input: accessLog, start: 'beginning' }, format: 'nginx-json' }],
+    personalized: LAB_PERSONALIZED_GLOBS,
+    identity: { key: LAB_IDENTITY_KEY, cookies: ['sid'] },
+    settings: WatchSchema.parse({}),
+    once: false,
+    onAlert: (a) => {
+      if (a.kind !== 'opened') return;
+      alerts.push(a);
+      if (alerts.length <= 12) write(describeAlert(a));
+      else if (alerts.length === 13) write('  ... further alerts are counted in the summary\n');
+    },
+    signal: stopWatch.signal,
   });
   try {
     write('cachewarden demo: the 2017 CDN switch, reproduced on the built-in CDN emulator\n\n');
     write(`  origin  ${origin.url}  personal pages answer "Cache-Control: no-cache" + "Expires: Thu, 01 Jan 1970 00:00:01 GMT", ${opts.delayMs} ms to render\n`);
     write(`  edge    ${edge.url}  profile fastly: that pair is a cacheable object with TTL 0, handed to every collapsed request\n`);
-    write(`  traffic ${opts.users} logged-in users and a few anonymous visitors; bursts of users open the same page at once\n\n`);
+    write(`  traffic ${opts.users} logged-in users and a few anonymous visitors; bursts of users open the same page at once\n`);
+    write(`  watch   cachewarden watch --format nginx-json --input ${accessLog}\n\n`);
 
     let second: Observation[] = [];
     let requests = 0;
@@ -100,11 +141,28 @@ export async function runDemo(opts: DemoOptions): Promise<TrafficResult> {
     for (const l of result.leaks) byRoute.set(l.route, (byRoute.get(l.route) ?? 0) + l.count);
     write(`By route: ${[...byRoute].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`).join(', ')}\n`);
     write('Sequential clicking never shows this: each leak came from a request that arrived while another user\'s page was being fetched.\n');
+    await edge.flushLog();
+    stopWatch.abort();
+    const watched = await watching;
+    const firstLeak = result.observations.find((o) => o.leak)?.t;
+    const firstAlert = alerts[0];
+    const firstDetectionSec = firstAlert?.incident.detectionDelaySec;
+    write(`\ncachewarden watch opened ${watched.incidents.length} incident(s) from ${watched.status.events} log lines:\n`);
+    for (const i of watched.incidents) {
+      const who = i.pairsTotal > 0 ? `, ${i.pairsTotal} owner → viewer pairs (${i.ownersTotal} owners, ${i.viewersTotal} viewers${i.anonymous > 0 ? ' + anonymous' : ''})` : '';
+      write(`  ${i.severity.padEnd(8)} ${i.rule.padEnd(26)} ${i.url.padEnd(20)} ${i.count} findings${who}\n`);
+    }
+    if (firstLeak !== undefined && firstAlert) {
+      write(`The first leaked response went out at t=${((firstLeak - result.startedAt) / 1000).toFixed(1)} s; its alert followed ${(firstDetectionSec ?? 0).toFixed(3)} s later (in 2017 a customer reported it after 5 hours).\n`);
+    }
     write('See `cachewarden explain --profile all -H "Cache-Control: no-cache" -H "Expires: Thu, 01 Jan 1970 00:00:01 GMT"` for why.\n');
-    return result;
+    return { traffic: result, alerts, firstDetectionSec };
   } finally {
+    stopWatch.abort();
+    await watching.catch(() => undefined);
     await edge.stop();
     await origin.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -121,6 +121,9 @@ type Auth = { user: Person; via: 'cookie' | 'bearer'; sid?: string; token?: stri
 
 const PERSONALIZED_PREFIXES = ['/mypage', '/orders', '/api/me', '/api/orders'] as const;
 
+/** The origin's personalized routes as `personalized:` globs (what a cachewarden.yaml for this shop lists). */
+export const LAB_PERSONALIZED_GLOBS: readonly string[] = ['/mypage*', '/orders*', '/transactions/*', '/api/me*', '/api/orders*', '/api/transactions/*'];
+
 /** Rewrites `/mypage/x.css`, `/mypage;x.css`, `/mypage%2Fx.css` (and the like) to the route. */
 export function lenientRewrite(url: string): string {
   const q = url.indexOf('?');

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runDemo } from '../../lab/demo.ts';
 
-test('the demo reproduces the 2017 collapsing leak and names viewer and owner', async () => {
+test('the demo reproduces the 2017 collapsing leak, names viewer and owner, and watch catches it', async () => {
   let text = '';
-  const result = await runDemo({ durationMs: 2500, users: 8, delayMs: 300, write: (l) => void (text += l) });
+  const { traffic: result, alerts, firstDetectionSec } = await runDemo({ durationMs: 2500, users: 8, delayMs: 300, write: (l) => void (text += l) });
   assert.ok(result.stats.leakResponses > 0, 'some user was shown another user\'s page');
   assert.ok(result.leaks.every((l) => l.viewer !== l.owner));
   // TTL 0: nothing is reused later, so every leak is a request that waited on another's fetch.
@@ -13,4 +13,12 @@ test('the demo reproduces the 2017 collapsing leak and names viewer and owner', 
   assert.match(text, /^t= ?\d+s +\d+ responses: +\d+ cache hits, +\d+ collapsed;/m);
   assert.match(text, /(user u\d+|an anonymous visitor) was shown user u\d+'s \/\S+ \[.+\]: waited behind their request and got its response \(collapsed\)/);
   assert.match(text, new RegExp(`${result.stats.leakResponses} of them showed someone else's personal data`));
+  // watch followed the edge's live log and opened incidents for the leaked pages.
+  assert.ok(alerts.some((a) => a.incident.rule === 'watch/owner-mismatch'), 'an owner-mismatch incident opened');
+  const leakedUrls = new Set(result.leaks.map((l) => l.url));
+  assert.ok([...leakedUrls].every((u) => alerts.some((a) => a.incident.url === u)), 'every leaked URL has an incident');
+  assert.ok(firstDetectionSec !== undefined && firstDetectionSec >= 0);
+  assert.match(text, /ALERT critical watch\/owner-mismatch: /);
+  assert.match(text, /its alert followed \d+\.\d{3} s later/);
 });
+

@@ -17,13 +17,14 @@ import type { Alert, IncidentSnapshot } from '../../src/core/incident.ts';
 import { IdentityHasher } from '../../src/core/identity.ts';
 import { runWatch, type WatchStatus } from '../../src/watch/pipeline.ts';
 import { LAB_IDENTITY_KEY } from '../../lab/origin/owner-tag.ts';
+import { LAB_PERSONALIZED_GLOBS } from '../../lab/origin/index.ts';
 import type { EngineName } from '../../lab/engines/types.ts';
 import type { ScenarioId } from '../../lab/scenarios/registry.ts';
 import { startScenario } from '../../lab/scenarios/run.ts';
 import { runTraffic, type TrafficResult } from '../../lab/traffic/index.ts';
 import { engineSkip, requireEngine } from '../lab/helpers.ts';
 
-const PERSONALIZED = ['/mypage*', '/orders*', '/transactions/*', '/api/me*', '/api/orders*', '/api/transactions/*'];
+const PERSONALIZED = LAB_PERSONALIZED_GLOBS;
 const CROSS_IDENTITY = new Set(['watch/owner-mismatch', 'watch/cross-identity-inferred', 'watch/cached-set-cookie']);
 const FORMAT: Record<EngineName, 'nginx-json' | 'varnishncsa'> = { nginx: 'nginx-json', varnish: 'varnishncsa' };
 
