@@ -1,8 +1,9 @@
 /** Regenerates the docs pages that are derived from code (`npm run docs`). */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { renderConfigReference } from '../src/config/reference.ts';
 import { renderErrorsReference } from '../src/core/errors.ts';
 import { refreshGeneratedBlocks } from '../src/semantics/render-matrix.ts';
+import { ruleDocs } from '../src/watch/detectors/docs.ts';
 
 const root = new URL('../', import.meta.url);
 
@@ -11,10 +12,12 @@ export const GENERATED_DOCS: Record<string, () => string> = {
   'docs/config.md': renderConfigReference,
   'docs/errors.md': renderErrorsReference,
   'docs/semantics.md': () => refreshGeneratedBlocks(readFileSync(new URL('docs/semantics.md', root), 'utf8')),
+  ...Object.fromEntries(Object.entries(ruleDocs()).map(([file, text]) => [file, () => text])),
 };
 
 if (import.meta.main) {
   for (const [file, render] of Object.entries(GENERATED_DOCS)) {
+    mkdirSync(new URL('.', new URL(file, root)), { recursive: true });
     writeFileSync(new URL(file, root), render());
     console.log(`wrote ${file}`);
   }

@@ -1,0 +1,98 @@
+/**
+ * The rule catalogue, generated from the detector modules: docs/rules/README.md (index) and one
+ * page per rule. `npm run docs` writes them; a test fails when they are stale.
+ */
+import type { CacheEvent } from '../../core/event.ts';
+import { docsUrl, type DetectorDefinition, type DetectorExample } from './define.ts';
+import { DETECTORS } from './index.ts';
+
+const short = (h: string | undefined) => (h === undefined ? '—' : h.slice(0, 5));
+
+function eventRow(e: CacheEvent, t0: number): string {
+  const cells = [
+    `+${e.time - t0} ms`,
+    e.edge,
+    `${e.method} ${e.url}`,
+    String(e.status),
+    e.outcome,
+    short(e.viewer),
+    short(e.owner),
+    e.setCookie ? `yes${e.setCookieOwner ? ` (${short(e.setCookieOwner)})` : ''}` : '',
+    e.durationMs === undefined ? '' : `${e.durationMs} ms`,
+  ];
+  return `| ${cells.join(' | ')} |`;
+}
+
+function exampleBlock(ex: DetectorExample, kind: 'bad' | 'good'): string {
+  const t0 = Math.min(...ex.events.map((e) => e.time));
+  const head = kind === 'bad' ? `**Reported** (${(ex.expect ?? []).join(', ')}): ${ex.name}` : `**Not reported:** ${ex.name}`;
+  return [
+    head,
+    '',
+    '| time | edge | request | status | outcome | viewer | owner | Set-Cookie | took |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...ex.events.map((e) => eventRow(e, t0)),
+    '',
+  ].join('\n');
+}
+
+export function ruleFile(id: string): string {
+  return docsUrl(id);
+}
+
+export function renderRulePage(d: DetectorDefinition): string {
+  return [
+    `# ${d.id}: ${d.docs.title}`,
+    '',
+    '<!-- Generated from the rule module by `npm run docs`. Do not edit by hand. -->',
+    '',
+    `Severity: **${d.severity}** · Job: watch · Names owner and viewer: ${d.crossIdentity ? 'yes' : 'no (viewer only)'} · Needs log fields: ${d.needs.map((n) => `\`${n}\``).join(', ')}`,
+    '',
+    d.docs.description,
+    '',
+    '## Fix',
+    '',
+    d.docs.fix,
+    '',
+    '## Messages',
+    '',
+    ...Object.entries(d.messages).map(([id, text]) => `- \`${id}\`: ${String(text)}`),
+    '',
+    '## Examples',
+    '',
+    'Identities are shown as the first characters of their hashes. Each example is run by the test suite.',
+    '',
+    ...d.examples.bad.map((ex) => exampleBlock(ex, 'bad')),
+    ...d.examples.good.map((ex) => exampleBlock(ex, 'good')),
+    '## References',
+    '',
+    ...d.docs.references.map((r) => `- ${r}`),
+    '',
+  ].join('\n');
+}
+
+export function renderRuleIndex(): string {
+  return [
+    '# Rule catalogue',
+    '',
+    '<!-- Generated from the rule modules by `npm run docs`. Do not edit by hand. -->',
+    '',
+    'Every check cachewarden runs is a rule module with a stable id, a severity, docs and fix advice,',
+    'and bad and good examples that the test suite runs. Severities can be changed, and rules turned',
+    'off, per rule in the config (`watch.rules`).',
+    '',
+    '## watch (live and replayed access logs)',
+    '',
+    '| Rule | Severity | What it catches |',
+    '| --- | --- | --- |',
+    ...DETECTORS.map((d) => `| [\`${d.id}\`](${ruleFile(d.id).replace(/^docs\/rules\//, '')}) | ${d.severity} | ${d.docs.title} |`),
+    '',
+  ].join('\n');
+}
+
+/** Generated pages: path → content. */
+export function ruleDocs(): Record<string, string> {
+  const out: Record<string, string> = { 'docs/rules/README.md': renderRuleIndex() };
+  for (const d of DETECTORS) out[ruleFile(d.id)] = renderRulePage(d);
+  return out;
+}
