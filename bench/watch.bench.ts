@@ -46,7 +46,7 @@ interface Line {
 }
 
 /** A realistic mix: static and public pages mostly hits, personalized pages passed, a few leaks. */
-function generate(n: number): Line[] {
+export function generate(n: number): Line[] {
   const r = rng(2017);
   const hasher = new IdentityHasher(KEY);
   const sids = Array.from({ length: 20_000 }, (_, i) => (i * 2654435761).toString(16).padStart(8, '0').repeat(4));
@@ -77,7 +77,7 @@ function generate(n: number): Line[] {
   return out;
 }
 
-function nginxLine(l: Line): string {
+export function nginxLine(l: Line): string {
   const iso = new Date(l.time).toISOString().slice(0, 19) + '+00:00';
   return JSON.stringify({
     time: iso,
@@ -104,7 +104,7 @@ function nginxLine(l: Line): string {
   });
 }
 
-function fastlyLine(l: Line): string {
+export function fastlyLine(l: Line): string {
   const state = l.cache === '-' ? 'PASS' : l.cache;
   return JSON.stringify({
     time: l.time,

@@ -46,14 +46,15 @@ export function routePath(pathOrUrl: string): string {
 export function compileRoutes(globs: readonly string[]): RouteMatcher {
   if (globs.length === 0) return () => false;
   const res = globs.map(globToRegExp);
-  // Several detectors ask about the same URL in a row: remember the last answer.
-  let lastInput: string | undefined;
-  let lastAnswer = false;
+  // Detectors ask about the same URLs over and over: remember recent answers (bounded).
+  const memo = new Map<string, boolean>();
   return (pathOrUrl: string) => {
-    if (pathOrUrl === lastInput) return lastAnswer;
+    const known = memo.get(pathOrUrl);
+    if (known !== undefined) return known;
     const p = routePath(pathOrUrl);
-    lastInput = pathOrUrl;
-    lastAnswer = res.some((re) => re.test(p));
-    return lastAnswer;
+    const answer = res.some((re) => re.test(p));
+    if (memo.size >= 16_384) memo.clear();
+    memo.set(pathOrUrl, answer);
+    return answer;
   };
 }

@@ -41,9 +41,10 @@ export class IdentityHasher {
   /** Hash a raw identity. Empty or missing values give `undefined` (anonymous). */
   hash(raw: string | undefined | null): IdentityHash | undefined {
     if (raw === undefined || raw === null || raw === '' || raw === '-') return undefined;
+    // Already hashed upstream (an owner tag, or a value hashed at the edge): cheap checks first.
+    if (raw.length === 24 && raw.charCodeAt(0) === 104 && raw.charCodeAt(1) === 58 && isIdentityHash(raw)) return raw;
     const known = this.#memo.get(raw);
     if (known !== undefined) return known;
-    if (isIdentityHash(raw)) return raw; // already hashed upstream (e.g. at the edge)
     const mac = createHmac('sha256', this.#key).update(raw, 'utf8').digest();
     const h = `h:${mac.subarray(0, 16).toString('base64url')}` as IdentityHash;
     if (this.#memoSize > 0) {

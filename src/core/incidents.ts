@@ -74,6 +74,7 @@ export class IncidentTracker {
   readonly #clock: () => number;
   readonly #describe: (rule: string) => RuleDescription;
   readonly #wall: () => number;
+  readonly #measureDelay: boolean;
   #findings = 0;
 
   constructor(opts: {
@@ -85,6 +86,8 @@ export class IncidentTracker {
     describe: (rule: string) => RuleDescription;
     /** Wall clock, for alert timestamps and detection delay. */
     wall?: () => number;
+    /** Record how long after its first line each incident opened (live only: a replay reads old lines). */
+    measureDelay?: boolean;
   }) {
     this.#policy = { ...DEFAULT_INCIDENT_POLICY, ...opts.policy };
     this.#job = opts.job;
@@ -92,6 +95,7 @@ export class IncidentTracker {
     this.#clock = opts.clock;
     this.#describe = opts.describe;
     this.#wall = opts.wall ?? Date.now;
+    this.#measureDelay = opts.measureDelay ?? true;
   }
 
   get findings(): number {
@@ -140,7 +144,7 @@ export class IncidentTracker {
       };
       this.#open.set(id, t);
       this.#fold(t, f);
-      t.snap.detectionDelaySec = Math.max(0, (this.#wall() - f.time) / 1000);
+      if (this.#measureDelay) t.snap.detectionDelaySec = Math.max(0, (this.#wall() - f.time) / 1000);
       this.#send('opened', t);
       return;
     }

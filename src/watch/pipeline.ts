@@ -155,6 +155,7 @@ export async function runWatch(opts: WatchRunOptions): Promise<WatchResult> {
     emit: opts.onAlert,
     clock: () => engine.clock(),
     wall: now,
+    measureDelay: !opts.once,
     describe: (rule) => {
       const d = detectorById(rule);
       return { title: d?.docs.title ?? rule, fix: d?.docs.fix ?? '', docs: docsUrl(rule) };

@@ -44,7 +44,8 @@ export function alertJson(a: Alert): Record<string, unknown> {
 
 export function alertText(a: Alert): string {
   const i = a.incident;
-  const who = i.ownersTotal > 0 ? `, ${i.ownersTotal} owner(s) → ${i.viewersTotal} viewer(s)` : i.viewersTotal > 0 ? `, ${i.viewersTotal} viewer(s)` : '';
+  const anon = i.anonymous > 0 ? ` + ${i.anonymous} anonymous` : '';
+  const who = i.ownersTotal > 0 ? `, ${i.ownersTotal} owner(s) → ${i.viewersTotal} viewer(s)${anon}` : i.viewersTotal > 0 || anon ? `, ${i.viewersTotal} viewer(s)${anon}` : '';
   const delay = a.kind === 'opened' && i.detectionDelaySec !== undefined ? `, detected ${i.detectionDelaySec.toFixed(2)} s after the line` : '';
   return `${a.kind.toUpperCase().padEnd(8)} ${i.severity.padEnd(8)} ${i.rule}  ${i.title}  [${i.count} finding(s)${who}${delay}]\n`;
 }

@@ -156,15 +156,22 @@ class FileSource implements LineSource {
 
   async #readPlain(fh: FileHandle, from: number): Promise<void> {
     const splitter = new LineSplitter(this.#max, this.#stats);
+    // Two buffers: the next chunk is read (on the thread pool) while this one is split and delivered.
+    const bufs = [this.#buf, Buffer.allocUnsafe(this.#buf.length)] as const;
     let pos = from;
+    let which = 0;
+    let pending = fh.read(bufs[0], 0, bufs[0].length, pos);
     for (;;) {
+      const { bytesRead } = await pending;
       if (this.#stopped) return;
-      const { bytesRead } = await fh.read(this.#buf, 0, this.#buf.length, pos);
       if (bytesRead === 0) break;
+      const chunk = bufs[which]!.subarray(0, bytesRead);
       pos += bytesRead;
+      which ^= 1;
+      pending = fh.read(bufs[which]!, 0, bufs[which]!.length, pos);
       this.#stats.bytes += bytesRead;
       const out: string[] = [];
-      splitter.push(this.#buf.subarray(0, bytesRead), out);
+      splitter.push(chunk, out);
       this.#sink.deliver(out);
     }
     const out: string[] = [];

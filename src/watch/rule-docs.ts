@@ -2,9 +2,9 @@
  * The rule catalogue, generated from the detector modules: docs/rules/README.md (index) and one
  * page per rule. `npm run docs` writes them; a test fails when they are stale.
  */
-import type { CacheEvent } from '../../core/event.ts';
-import { docsUrl, type DetectorDefinition, type DetectorExample } from './define.ts';
-import { DETECTORS } from './index.ts';
+import type { CacheEvent } from '../core/event.ts';
+import { docsUrl, type DetectorDefinition, type DetectorExample } from './detectors/define.ts';
+import { DETECTORS } from './detectors/index.ts';
 
 const short = (h: string | undefined) => (h === undefined ? '—' : h.slice(0, 5));
 
