@@ -191,14 +191,22 @@ export async function run(): Promise<BenchResult[]> {
     writeFileSync(join(dir, 'warm.log'), `${lines.slice(0, 100_000).map(nginxLine).join('\n')}\n`);
     await pipeline(join(dir, 'warm.log'), 'nginx-json');
     const results: BenchResult[] = [];
-    const base = goaccess(nginxFile, n, dir);
+    // Best of three passes each, subject and baseline alike: the host's noise only ever slows a pass.
+    const bases = [0, 1, 2].map(() => goaccess(nginxFile, n, dir));
+    const okBases = bases.filter((b): b is Measurement => !('error' in b));
+    const base = okBases.sort((a, b) => b.opsPerSec - a.opsPerSec)[0];
+    const baseError = bases.find((b): b is { error: string } => 'error' in b)?.error;
     for (const [format, file] of [['nginx-json', nginxFile], ['fastly-json', fastlyFile]] as const) {
-      const p = await pipeline(file, format);
-      if (p.lines !== n) throw new Error(`${format}: read ${p.lines} of ${n} lines`);
-      const subject: Measurement = { name: `cachewarden watch --once, ${format} (file source, parse, HMAC identities, 5 detectors, incidents)`, ops: p.lines, seconds: p.seconds, opsPerSec: p.lines / p.seconds };
-      const notes = [`${n.toLocaleString('en-US')} lines, ${p.findings.toLocaleString('en-US')} findings, one core`];
-      if ('error' in base) notes.push(`baseline unavailable: ${base.error}`);
-      results.push(compare(`watch: ${format} lines per second`, subject, 'error' in base ? undefined : base, notes));
+      const passes = [];
+      for (let i = 0; i < 3; i++) passes.push(await pipeline(file, format));
+      for (const p of passes) if (p.lines !== n) throw new Error(`${format}: read ${p.lines} of ${n} lines`);
+      passes.sort((a, b) => a.seconds - b.seconds);
+      const best = passes[0]!;
+      const subject: Measurement = { name: `cachewarden watch --once, ${format} (file source, parse, HMAC identities, 5 detectors, incidents)`, ops: best.lines, seconds: best.seconds, opsPerSec: best.lines / best.seconds };
+      const rates = passes.map((p) => Math.round(p.lines / p.seconds).toLocaleString('en-US'));
+      const notes = [`${n.toLocaleString('en-US')} lines, ${best.findings.toLocaleString('en-US')} findings, one core; best of 3 (passes: ${rates.join(', ')} /s; GoAccess: ${okBases.map((b) => Math.round(b.opsPerSec).toLocaleString('en-US')).join(', ')} /s)`];
+      if (!base && baseError) notes.push(`baseline unavailable: ${baseError}`);
+      results.push(compare(`watch: ${format} lines per second`, subject, base, notes));
     }
     results[0]!.notes!.push(memoryForKeys(1_000_000));
     return results;
