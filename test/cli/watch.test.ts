@@ -124,6 +124,18 @@ describe('cachewarden watch', () => {
     assert.ok(!readFileSync(dead, 'utf8').includes(SID_A), 'the dead-letter excerpt masks the session id');
   });
 
+  it('keeps memory bounded with unbounded keys, and says how many it evicted', async () => {
+    const many = join(dir, 'many-keys.log');
+    const lines: string[] = [];
+    for (let i = 0; i < 1500; i++) lines.push(line({ t: T0 + i / 1000, uri: `/mypage?cachebust=${i}`, cache: 'MISS', sid: SID_A }));
+    writeFileSync(many, `${lines.join('\n')}\n`);
+    const small = join(dir, 'small.yaml');
+    writeFileSync(small, `personalized: ["/mypage*"]\nidentity:\n  key: ${LAB_IDENTITY_KEY}\nwatch:\n  maxKeys: 1000\n`);
+    const r = await cli(['watch', '--config', small, '--once', '--format', 'nginx-json', '--input', many]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /1500 lines, 1500 events; watch\/cross-identity-inferred:evicted_keys 500; 0 incident\(s\)/);
+  });
+
   it('a wrong --format is caught early: exit 2, one line naming the likely format', async () => {
     const r = await cli(['watch', '--config', config, '--once', '--format', 'cloudfront', '--input', leakLog]);
     assert.equal(r.code, 2);

@@ -154,7 +154,12 @@ With --once the input is read to its end and the run stops (a replay, with the s
       });
       if (showStatus) out.stderr(`${statusLine(result.status)}\n`);
       const rej = Object.entries(result.status.rejected).map(([r, n]) => `${r} ${n}`).join(', ');
-      if (!flags.json) out.stderr(`cachewarden: watch: ${result.status.lines} lines, ${result.status.events} events${rej ? `, rejected: ${rej}` : ''}; ${result.incidents.length} incident(s)\n`);
+      // Set-aside counters (evicted keys, hits whose fill was never seen, ambiguous joins): never silent.
+      const asides = Object.entries(result.status.counters)
+        .filter(([k, n]) => !k.endsWith(':findings') && n > 0)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
+      out.stderr(`cachewarden: watch: ${result.status.lines} lines, ${result.status.events} events${rej ? `, rejected: ${rej}` : ''}${asides ? `; ${asides}` : ''}; ${result.incidents.length} incident(s)\n`);
       return incidents > 0 || result.incidents.length > 0 ? 1 : 0;
     } finally {
       await dispatcher.flush(10_000);
