@@ -6,7 +6,9 @@
  * Webhook URLs and keys are secrets. Messages name the target by `redactUrl` and pass
  * through a `Scrubber` that knows the sink's secrets, and no error keeps the raw cause.
  */
-import { SinkError } from './types.ts';
+import type { Alert } from '../core/incident.ts';
+import type { SinkDeps } from './deps.ts';
+import { SinkError, type Sink, type SinkType } from './types.ts';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -165,4 +167,66 @@ export async function postJson(opts: PostOptions): Promise<PostResult> {
 /** A healthcheck failure: one line, never a secret. */
 export function healthProblem(scrubber: Scrubber, message: string): SinkError {
   return new SinkError(scrubber.scrub(message), { retryable: false });
+}
+
+export function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
+}
+
+/** What distinguishes one POST-a-JSON-body sink (Slack, Teams) from another. */
+export interface JsonPostSinkSpec {
+  type: SinkType;
+  name: string;
+  url: string;
+  timeoutMs: number;
+  deps: SinkDeps;
+  /** The request body for one alert. */
+  body(alert: Alert): unknown;
+  /** What a plain-http URL should be instead (health check). */
+  httpsHint: string;
+  /** Further URL checks: a problem sentence, or undefined. */
+  checkUrl?(url: URL): string | undefined;
+}
+
+/** A sink that POSTs one JSON body per alert to a secret URL (never printed whole). */
+export class JsonPostSink implements Sink {
+  readonly type: SinkType;
+  readonly name: string;
+  readonly #spec: JsonPostSinkSpec;
+  readonly #scrubber: Scrubber;
+
+  constructor(spec: JsonPostSinkSpec) {
+    this.type = spec.type;
+    this.name = spec.name;
+    this.#spec = spec;
+    this.#scrubber = new Scrubber([spec.url]);
+  }
+
+  async send(alert: Alert): Promise<void> {
+    const { url, timeoutMs, deps } = this.#spec;
+    await postJson({
+      url,
+      body: JSON.stringify(this.#spec.body(alert)),
+      timeoutMs,
+      scrubber: this.#scrubber,
+      now: deps.now ?? Date.now,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    });
+  }
+
+  async healthcheck(): Promise<void> {
+    const u = new URL(this.#spec.url);
+    if (u.protocol === 'http:' && !isLoopback(this.#spec.url)) {
+      throw healthProblem(this.#scrubber, `${redactUrl(this.#spec.url)} is plain http; ${this.#spec.httpsHint}`);
+    }
+    const problem = this.#spec.checkUrl?.(u);
+    if (problem) throw healthProblem(this.#scrubber, `${redactUrl(this.#spec.url)} ${problem}`);
+  }
+
+  async close(): Promise<void> {}
+
+  toJSON(): Record<string, string> {
+    return { type: this.type, name: this.name, url: redactUrl(this.#spec.url) };
+  }
 }

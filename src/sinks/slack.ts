@@ -8,10 +8,8 @@
 import type { Alert, AlertKind } from '../core/incident.ts';
 import type { SinkDeps } from './deps.ts';
 import { describeAlert, formatDuration, iso, truncate } from './format.ts';
-import { healthProblem, postJson, redactUrl, Scrubber, type FetchLike } from './http.ts';
+import { JsonPostSink } from './http.ts';
 import type { SlackSinkConfig } from './schema.ts';
-import type { Sink } from './types.ts';
-import { isLoopback } from './webhook.ts';
 
 export const SLACK_LIMITS = { section: 3000, field: 2000, header: 150, context: 2000, text: 3000, fields: 10 } as const;
 
@@ -92,44 +90,16 @@ export function slackMessage(alert: Alert): { text: string; blocks: Array<Record
   return { text, blocks };
 }
 
-export class SlackSink implements Sink {
-  readonly type = 'slack' as const;
-  readonly name: string;
-  readonly #url: string;
-  readonly #timeoutMs: number;
-  readonly #fetch: FetchLike | undefined;
-  readonly #now: () => number;
-  readonly #scrubber: Scrubber;
-
+export class SlackSink extends JsonPostSink {
   constructor(config: SlackSinkConfig, deps: SinkDeps = {}) {
-    this.name = config.name ?? 'slack';
-    this.#url = config.url;
-    this.#timeoutMs = config.timeoutMs;
-    this.#fetch = deps.fetch;
-    this.#now = deps.now ?? Date.now;
-    this.#scrubber = new Scrubber([config.url]);
-  }
-
-  async send(alert: Alert): Promise<void> {
-    await postJson({
-      url: this.#url,
-      body: JSON.stringify(slackMessage(alert)),
-      timeoutMs: this.#timeoutMs,
-      scrubber: this.#scrubber,
-      now: this.#now,
-      ...(this.#fetch ? { fetch: this.#fetch } : {}),
+    super({
+      type: 'slack',
+      name: config.name ?? 'slack',
+      url: config.url,
+      timeoutMs: config.timeoutMs,
+      deps,
+      body: slackMessage,
+      httpsHint: 'Slack webhooks are https://hooks.slack.com/services/...',
     });
-  }
-
-  async healthcheck(): Promise<void> {
-    if (new URL(this.#url).protocol === 'http:' && !isLoopback(this.#url)) {
-      throw healthProblem(this.#scrubber, `${redactUrl(this.#url)} is plain http; Slack webhooks are https://hooks.slack.com/services/...`);
-    }
-  }
-
-  async close(): Promise<void> {}
-
-  toJSON(): Record<string, string> {
-    return { type: this.type, name: this.name, url: redactUrl(this.#url) };
   }
 }

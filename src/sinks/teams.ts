@@ -7,10 +7,8 @@
 import type { Alert } from '../core/incident.ts';
 import type { SinkDeps } from './deps.ts';
 import { describeAlert, truncate } from './format.ts';
-import { healthProblem, postJson, redactUrl, Scrubber, type FetchLike } from './http.ts';
+import { JsonPostSink } from './http.ts';
 import type { TeamsSinkConfig } from './schema.ts';
-import type { Sink } from './types.ts';
-import { isLoopback } from './webhook.ts';
 
 export const ADAPTIVE_CARD_TYPE = 'application/vnd.microsoft.card.adaptive';
 
@@ -60,51 +58,20 @@ export function teamsMessage(alert: Alert): Record<string, unknown> {
   };
 }
 
-export class TeamsSink implements Sink {
-  readonly type = 'teams' as const;
-  readonly name: string;
-  readonly #url: string;
-  readonly #timeoutMs: number;
-  readonly #fetch: FetchLike | undefined;
-  readonly #now: () => number;
-  readonly #scrubber: Scrubber;
-
+export class TeamsSink extends JsonPostSink {
   constructor(config: TeamsSinkConfig, deps: SinkDeps = {}) {
-    this.name = config.name ?? 'teams';
-    this.#url = config.url;
-    this.#timeoutMs = config.timeoutMs;
-    this.#fetch = deps.fetch;
-    this.#now = deps.now ?? Date.now;
-    this.#scrubber = new Scrubber([config.url]);
-  }
-
-  async send(alert: Alert): Promise<void> {
-    await postJson({
-      url: this.#url,
-      body: JSON.stringify(teamsMessage(alert)),
-      timeoutMs: this.#timeoutMs,
-      scrubber: this.#scrubber,
-      now: this.#now,
-      ...(this.#fetch ? { fetch: this.#fetch } : {}),
+    super({
+      type: 'teams',
+      name: config.name ?? 'teams',
+      url: config.url,
+      timeoutMs: config.timeoutMs,
+      deps,
+      body: teamsMessage,
+      httpsHint: 'Workflows URLs are https',
+      checkUrl: (u) =>
+        /(^|\.)outlook\.office(365)?\.com$/.test(u.hostname) || /webhook\.office\.com$/.test(u.hostname)
+          ? 'is an Office 365 connector URL, which Microsoft retired; create a Workflows webhook instead'
+          : undefined,
     });
-  }
-
-  async healthcheck(): Promise<void> {
-    const u = new URL(this.#url);
-    if (u.protocol === 'http:' && !isLoopback(this.#url)) {
-      throw healthProblem(this.#scrubber, `${redactUrl(this.#url)} is plain http; Workflows URLs are https`);
-    }
-    if (/(^|\.)outlook\.office(365)?\.com$/.test(u.hostname) || /webhook\.office\.com$/.test(u.hostname)) {
-      throw healthProblem(
-        this.#scrubber,
-        `${redactUrl(this.#url)} is an Office 365 connector URL, which Microsoft retired; create a Workflows webhook instead`,
-      );
-    }
-  }
-
-  async close(): Promise<void> {}
-
-  toJSON(): Record<string, string> {
-    return { type: this.type, name: this.name, url: redactUrl(this.#url) };
   }
 }

@@ -13,7 +13,7 @@ import { createHash, createHmac } from 'node:crypto';
 import type { Alert } from '../core/incident.ts';
 import type { SinkDeps } from './deps.ts';
 import { formatText, iso, safeIncident } from './format.ts';
-import { healthProblem, postJson, redactUrl, Scrubber, type FetchLike } from './http.ts';
+import { healthProblem, isLoopback, postJson, redactUrl, Scrubber, type FetchLike } from './http.ts';
 import type { WebhookSinkConfig } from './schema.ts';
 import type { Sink } from './types.ts';
 
@@ -139,7 +139,3 @@ export class WebhookSink implements Sink {
   }
 }
 
-export function isLoopback(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === 'localhost' || host === '[::1]' || /^127\./.test(host);
-}
