@@ -48,6 +48,16 @@ export const ERROR_CODES = {
     meaning: 'An input file or value given on the command line cannot be read or parsed.',
     fix: 'Check the path and its format.',
   },
+  CW_PROBE_UNREACHABLE: {
+    exit: 2,
+    meaning: 'The probe cannot connect to the target: its host name does not resolve, an edge address refuses or does not answer, or the TLS certificate there is not valid for the target name.',
+    fix: 'Check probe.target (the URL users reach) and probe.edges (edge IP addresses), and that the site is up; the edge must serve a certificate for the target name.',
+  },
+  CW_PROBE_LOGIN_FAILED: {
+    exit: 2,
+    meaning: 'A probe canary account could not log in: the login URL answered with an error or a redirect back to the login page, or gave no session (no cookie, no token at the configured path).',
+    fix: 'Check the account\'s login recipe in probe.accounts (url, form or json fields, session) and that its credentials (usually ${ENV} references) are current.',
+  },
   CW_LAB_ENGINE_MISSING: {
     exit: 2,
     meaning: 'A lab scenario needs nginx or Varnish, and the binary is not installed.',
