@@ -109,6 +109,42 @@ export const WatchSchema = z
   })
   .meta({ description: 'The watch job: live (and replayed) CDN access-log monitoring.' });
 
+const LoginSchema = z.strictObject({
+  url: z.string().min(1).meta({ description: 'Login endpoint: a path on the target (sent through the edge) or an absolute URL.', example: '/login' }),
+  form: z.record(z.string(), z.string()).optional().meta({ description: 'Form fields to POST (application/x-www-form-urlencoded). Use ${ENV} for secrets.', example: { user: 'alice-canary', password: '${ALICE_PASSWORD}' } }),
+  json: z.unknown().optional().meta({ description: 'A JSON body to POST instead of a form.', example: { user: 'alice-canary', password: '${ALICE_PASSWORD}' } }),
+  session: z
+    .union([z.literal('cookies'), z.string().regex(/^token:[A-Za-z0-9_.$[\]-]+$/, { message: 'write cookies, or token:<json path> such as token:access_token' })])
+    .transform((v) => v as 'cookies' | `token:${string}`)
+    .default('cookies')
+    .meta({ description: 'Where the session comes from: `cookies` (the Set-Cookie values), or `token:<json path>` (sent as Authorization: Bearer).', example: 'token:token' }),
+});
+
+const AccountSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,40}$/, { message: 'a short name: letters, digits, _ . -' }).meta({ description: 'A name for findings (never a real person).', example: 'alice' }),
+  headers: z.record(z.string(), z.string()).optional().meta({ description: 'Request headers that authenticate the account (values are secrets: never printed).', example: { Cookie: '${ALICE_COOKIE}' } }),
+  login: LoginSchema.optional().meta({ description: 'Instead of headers: how to log in (re-run when the session expires).' }),
+  markers: z.array(z.string().min(4)).min(1, { message: 'give at least one string only this account\'s pages contain' }).meta({ description: 'Strings only this account\'s pages contain (synthetic name, e-mail alias).', example: ['Alice Canary-7Q2'] }),
+});
+
+export const ProbeSchema = z
+  .strictObject({
+    target: z.string().url({ message: 'a base URL such as https://www.example.com' }).meta({ description: 'Base URL of the site, as users reach it.', example: 'https://www.example.com' }),
+    edges: z.array(z.string().min(1)).optional().meta({ description: 'Edge IP addresses to connect to (Host and TLS SNI of the target kept). Default: every address the target name resolves to.', example: ['203.0.113.10', '203.0.113.11'] }),
+    every: duration.default(60_000).meta({ description: 'Schedule of `probe` without --once.', example: '60s' }),
+    accounts: z.array(AccountSchema).min(1).meta({ description: 'Canary accounts (two for the cross-identity techniques), each with headers or a login recipe, and markers.' }),
+    paths: z.array(z.string().startsWith('/')).optional().meta({ description: 'Personalized paths to probe. Default: each `personalized:` glob that names one path (`/mypage*` → `/mypage`).', example: ['/mypage', '/orders', '/api/me'] }),
+    publicPaths: z.array(z.string().startsWith('/')).default(['/']).meta({ description: 'Public pages checked for a cached Set-Cookie.', example: ['/', '/items/1'] }),
+    concurrency: z.number().int().min(1).max(256).default(32).meta({ description: 'Requests in flight per edge, at most.', example: 32 }),
+    rate: z.number().positive().default(100).meta({ description: 'Requests per second per edge, at most.', example: 100 }),
+    timeout: duration.default(10_000).meta({ description: 'Per-request timeout.', example: '10s' }),
+    raceRounds: z.number().int().min(1).max(64).default(4).meta({ description: 'Concurrent race rounds per URL and cycle (offsets cycle through 0, ¼, ½, ¾ of the time to first byte).', example: 4 }),
+    ownerHeader: z.string().min(1).default('x-cachewarden-owner').meta({ description: 'Response header carrying the origin\'s owner tag (see docs/log-recipes.md).', example: 'x-cachewarden-owner' }),
+    state: z.string().min(1).default('.cachewarden/probe.db').meta({ description: 'SQLite file for baselines (drift) and history; `:memory:` keeps none.', example: '.cachewarden/probe.db' }),
+    techniques: z.array(z.string().startsWith('probe/')).optional().meta({ description: 'Run only these techniques (ids from docs/rules/README.md).', example: ['probe/concurrent-race'] }),
+  })
+  .meta({ description: 'The probe job: canary accounts requesting the site from outside, sequentially and concurrently.' });
+
 export const ConfigSchema = z
   .strictObject({
     personalized: z
@@ -130,6 +166,7 @@ export const ConfigSchema = z
     identity: IdentitySchema.default({ cookies: ['sid', 'session', 'sessionid'], headers: ['authorization'] }),
     watch: WatchSchema.default(() => WatchSchema.parse({})),
     alerts: AlertsConfigSchema.default([]),
+    probe: ProbeSchema.optional(),
   })
   .meta({ description: 'cachewarden.yaml' });
 
