@@ -1,10 +1,12 @@
 /**
- * The rule catalogue, generated from the detector modules: docs/rules/README.md (index) and one
- * page per rule. `npm run docs` writes them; a test fails when they are stale.
+ * The rule catalogue, generated from the rule modules (watch detectors, probe techniques):
+ * docs/rules/README.md (index) and one page per rule. `npm run docs` writes them; a test fails when they are stale.
  */
 import type { CacheEvent } from '../core/event.ts';
 import { docsUrl, type DetectorDefinition, type DetectorExample } from './detectors/define.ts';
 import { DETECTORS } from './detectors/index.ts';
+import { TECHNIQUES } from '../probe/techniques/index.ts';
+import type { TechniqueDefinition } from '../probe/types.ts';
 
 const short = (h: string | undefined) => (h === undefined ? '—' : h.slice(0, 5));
 
@@ -71,6 +73,29 @@ export function renderRulePage(d: DetectorDefinition): string {
   ].join('\n');
 }
 
+export function renderTechniquePage(t: TechniqueDefinition): string {
+  return [
+    `# ${t.id}: ${t.title}`,
+    '',
+    '<!-- Generated from the technique module by `npm run docs`. Do not edit by hand. -->',
+    '',
+    `Job: probe · Runs on: ${t.appliesTo === 'personalized' ? 'each personalized path' : 'each public path'} · A leak is **critical**; a risk from this technique is **${t.riskSeverity}** unless the result says otherwise`,
+    '',
+    t.docs.description,
+    '',
+    'A leak needs evidence: another account\'s marker or owner tag, or a stranger\'s data (kept as a hash and field names), in a response. Anything else is a risk or ok.',
+    '',
+    '## Fix',
+    '',
+    t.docs.fix,
+    '',
+    '## References',
+    '',
+    ...t.docs.references.map((r) => `- ${r}`),
+    '',
+  ].join('\n');
+}
+
 export function renderRuleIndex(): string {
   return [
     '# Rule catalogue',
@@ -78,14 +103,22 @@ export function renderRuleIndex(): string {
     '<!-- Generated from the rule modules by `npm run docs`. Do not edit by hand. -->',
     '',
     'Every check cachewarden runs is a rule module with a stable id, a severity, docs and fix advice,',
-    'and bad and good examples that the test suite runs. Severities can be changed, and rules turned',
-    'off, per rule in the config (`watch.rules`).',
+    'and its tests. Watch rules can be turned off or given another severity in the config',
+    '(`watch.rules`); probe techniques can be chosen with `probe.techniques` or `--technique`.',
     '',
     '## watch (live and replayed access logs)',
     '',
     '| Rule | Severity | What it catches |',
     '| --- | --- | --- |',
     ...DETECTORS.map((d) => `| [\`${d.id}\`](${ruleFile(d.id).replace(/^docs\/rules\//, '')}) | ${d.severity} | ${d.docs.title} |`),
+    '',
+    '## probe (canary accounts from outside)',
+    '',
+    'A leak is always critical; the severity below is that of a risk from the technique.',
+    '',
+    '| Technique | Risk severity | What it does |',
+    '| --- | --- | --- |',
+    ...TECHNIQUES.map((t) => `| [\`${t.id}\`](${ruleFile(t.id).replace(/^docs\/rules\//, '')}) | ${t.riskSeverity} | ${t.title} |`),
     '',
   ].join('\n');
 }
@@ -94,5 +127,6 @@ export function renderRuleIndex(): string {
 export function ruleDocs(): Record<string, string> {
   const out: Record<string, string> = { 'docs/rules/README.md': renderRuleIndex() };
   for (const d of DETECTORS) out[ruleFile(d.id)] = renderRulePage(d);
+  for (const t of TECHNIQUES) out[ruleFile(t.id)] = renderTechniquePage(t);
   return out;
 }
