@@ -17,6 +17,9 @@ import { parseArgs } from 'node:util';
 import { WatchSchema } from '../src/config/schema.ts';
 import type { Alert } from '../src/core/incident.ts';
 import { runWatch } from '../src/watch/pipeline.ts';
+import { ProbeSchema } from '../src/config/schema.ts';
+import { createProber } from '../src/probe/runner.ts';
+import type { ProbeFinding } from '../src/probe/types.ts';
 import { LAB_IDENTITY_KEY, LAB_PERSONALIZED_GLOBS, startOrigin } from './origin/index.ts';
 import { ANON, runTraffic, type Observation, type TrafficResult } from './traffic/index.ts';
 import { startEmulator } from './emulator/proxy.ts';
@@ -46,6 +49,8 @@ export function describeLeak(o: Observation): string {
 }
 
 export interface DemoResult {
+  /** What the probe's two canary accounts found. */
+  probe: ProbeFinding[];
   traffic: TrafficResult;
   /** Opening alerts, in order. */
   alerts: Alert[];
@@ -56,6 +61,34 @@ export interface DemoResult {
 function describeAlert(a: Alert): string {
   const i = a.incident;
   return `  ALERT ${i.severity} ${i.rule}: ${i.title} (${(i.detectionDelaySec ?? 0).toFixed(3)} s after the line)\n`;
+}
+
+/** `cachewarden probe` with two canary accounts against the same edge: sequential checks pass, the race does not. */
+async function probeDemo(target: string, origin: Awaited<ReturnType<typeof startOrigin>>, write: (line: string) => void): Promise<ProbeFinding[]> {
+  const accounts = (['u01', 'u02'] as const).map((id, i) => {
+    const c = origin.credentialsFor(id);
+    const p = origin.person(id)!;
+    return { name: i === 0 ? 'alice' : 'bob', login: { url: '/login', form: { user: c.user, password: c.password } }, markers: [p.name, p.email] };
+  });
+  const settings = ProbeSchema.parse({ target, accounts, paths: ['/mypage', '/orders'], publicPaths: [], state: ':memory:' });
+  const prober = await createProber({
+    settings,
+    personalized: LAB_PERSONALIZED_GLOBS,
+    profile: 'fastly',
+    identity: { key: LAB_IDENTITY_KEY, cookies: ['sid'] },
+    techniques: ['probe/storability', 'probe/cross-identity-replay', 'probe/concurrent-race'],
+  });
+  try {
+    write('\ncachewarden probe --once (canary accounts alice and bob, from outside):\n');
+    const { findings } = await prober.cycle();
+    for (const f of findings) {
+      const mark = f.verdict === 'leak' ? 'LEAK' : f.verdict === 'risk' ? 'RISK' : 'ok  ';
+      write(`  ${mark} ${f.technique.padEnd(28)} ${f.target.padEnd(8)} ${f.message}\n`);
+    }
+    return findings;
+  } finally {
+    await prober.close();
+  }
 }
 
 export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
@@ -155,8 +188,9 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     if (firstLeak !== undefined && firstAlert) {
       write(`The first leaked response went out at t=${((firstLeak - result.startedAt) / 1000).toFixed(1)} s; its alert followed ${(firstDetectionSec ?? 0).toFixed(3)} s later (in 2017 a customer reported it after 5 hours).\n`);
     }
+    const probe = await probeDemo(edge.url, origin, write);
     write('See `cachewarden explain --profile all -H "Cache-Control: no-cache" -H "Expires: Thu, 01 Jan 1970 00:00:01 GMT"` for why.\n');
-    return { traffic: result, alerts, firstDetectionSec };
+    return { traffic: result, alerts, firstDetectionSec, probe };
   } finally {
     stopWatch.abort();
     await watching.catch(() => undefined);

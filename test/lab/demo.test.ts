@@ -5,7 +5,7 @@ import { runDemo } from '../../lab/demo.ts';
 
 test('the demo reproduces the 2017 collapsing leak, names viewer and owner, and watch catches it', async () => {
   let text = '';
-  const { traffic: result, alerts, firstDetectionSec } = await runDemo({ durationMs: 2500, users: 8, delayMs: 300, write: (l) => void (text += l) });
+  const { traffic: result, alerts, firstDetectionSec, probe } = await runDemo({ durationMs: 2500, users: 8, delayMs: 300, write: (l) => void (text += l) });
   assert.ok(result.stats.leakResponses > 0, 'some user was shown another user\'s page');
   assert.ok(result.leaks.every((l) => l.viewer !== l.owner));
   // TTL 0: nothing is reused later, so every leak is a request that waited on another's fetch.
@@ -20,5 +20,10 @@ test('the demo reproduces the 2017 collapsing leak, names viewer and owner, and 
   assert.ok(firstDetectionSec !== undefined && firstDetectionSec >= 0);
   assert.match(text, /ALERT critical watch\/owner-mismatch: /);
   assert.match(text, /its alert followed \d+\.\d{3} s later/);
+  // The probe's canaries: the sequential replay sees nothing (TTL 0), the race catches it.
+  const verdict = (t: string) => probe.filter((f) => f.technique === t).map((f) => f.verdict);
+  assert.deepEqual(verdict('probe/cross-identity-replay'), ['ok', 'ok']);
+  assert.ok(verdict('probe/concurrent-race').includes('leak'));
+  assert.match(text, /LEAK probe\/concurrent-race +\/(mypage|orders)/);
 });
 
