@@ -62,13 +62,13 @@ function printText(out: Output, s: ReturnType<typeof summary>): void {
 }
 
 async function serve(lab: LabSession, out: Output, signal: AbortSignal): Promise<number> {
-  const people = lab.origin.people.slice(0, 3).map((p) => lab.origin.credentialsFor(p.id));
+  const people = lab.origin.people.slice(0, 3).map((p) => ({ ...lab.origin.credentialsFor(p.id), name: p.name, email: p.email }));
   out.stdout(`${lab.scenario.id} ${lab.scenario.title} is running (Ctrl-C to stop)\n`);
   out.stdout(`  cache   ${lab.url}  (${lab.engine}${lab.emulates ? ` as ${lab.emulates}` : ''}, edge ${lab.edge})\n`);
   out.stdout(`  origin  ${lab.origin.url}\n`);
   if (lab.accessLog) out.stdout(`  log     ${lab.accessLog}\n`);
-  out.stdout('  synthetic test accounts (lab only):\n');
-  for (const c of people) out.stdout(`    ${c.user} / ${c.password}\n`);
+  out.stdout('  synthetic test accounts (lab only; name and e-mail make good probe markers):\n');
+  for (const c of people) out.stdout(`    ${c.user} / ${c.password}   ${c.name} <${c.email}>\n`);
   out.stdout(`  try: curl -si -c jar -d 'user=${people[0]?.user}&password=${people[0]?.password}' ${lab.url}/login && curl -si -b jar ${lab.url}/mypage\n`);
   await new Promise<void>((resolve) => {
     if (signal.aborted) resolve();

@@ -100,6 +100,8 @@ Without --once, cycles run every \`probe.every\` and leaks and risks alert like 
       }
       if (flags.once) {
         const c = await prober.cycle(signal);
+        const rank = { leak: 0, risk: 1, ok: 2 } as const;
+        c.findings.sort((x, y) => rank[x.verdict] - rank[y.verdict] || x.target.localeCompare(y.target) || x.technique.localeCompare(y.technique));
         for (const f of c.findings) out.stdout(flags.json ? `${JSON.stringify(findingJson(f))}\n` : f.verdict === 'ok' ? '' : findingText(f));
         summary(out, c.findings, c.endedAt - c.startedAt, flags.json === true);
         return c.findings.some((f) => f.verdict === 'leak') ? 1 : 0;

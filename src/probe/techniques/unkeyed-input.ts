@@ -18,7 +18,7 @@ export default defineTechnique({
   appliesTo: 'personalized',
   docs: {
     description:
-      'Compares the responses two accounts get for the same fresh URL. When each gets its own page, the credential (Cookie or Authorization) personalizes the response. If that response is storable by the shared cache under the profile and no Vary covers the credential, the cache key lacks the identity: high risk. If only `Vary: Cookie` protects it, medium risk (Cloudflare ignores Vary by default, CloudFront only varies on headers in its cache policy, nginx can be told to ignore it). Another account\'s data in a response is a leak.',
+      'Compares the responses two accounts get for the same fresh URL. When each gets its own page, the credential (Cookie or Authorization) personalizes the response. If that response is storable by the shared cache under the profile and no Vary covers the credential, the cache key lacks the identity: high risk. If only `Vary: Cookie` protects it, medium risk (Cloudflare ignores Vary by default, CloudFront only varies on headers in its cache policy, nginx can be told to ignore it). When another account actually received the page, that leak is reported by probe/cross-identity-replay; this technique then reports the unkeyed credential as a high risk.',
     fix: 'Do not rely on Vary for personal pages: send Cache-Control: private, no-store, and pass requests with a session at the cache.',
     references: ['Kettle, Practical Web Cache Poisoning (unkeyed inputs)', 'config research CW-G-03'],
   },
@@ -26,7 +26,10 @@ export default defineTechnique({
     const { url, a, b, anon } = await ctx.sequential();
     const responses = [a, ...(b ? [b] : []), anon];
     const exposures = responses.flatMap(exposuresIn);
-    if (exposures.length > 0) return result(ctx, 'leak', describeExposures(exposures), responses, { exposures, url });
+    // The leak itself is probe/cross-identity-replay's finding (same responses); here it proves the key lacks the identity.
+    if (exposures.length > 0) {
+      return result(ctx, 'risk', `the cache key does not include the credential: ${describeExposures(exposures)} (reported as a leak by probe/cross-identity-replay)`, responses, { url });
+    }
     if (!b || !ownPage(a) || !ownPage(b)) return result(ctx, 'ok', 'the response does not vary by account (or one account is configured)', responses, { url });
     const headers: Record<string, string> = { ...a.headers };
     const v = explain({ method: 'GET', url: ctx.path, headers: ctx.requestHeadersFor(a.who) }, { status: a.status, headers }, { id: ctx.profile } as ProfileSpec);
