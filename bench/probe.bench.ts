@@ -29,10 +29,13 @@ async function cycle(label: string, target: string, origin: Origin, profile: 'ng
     const c = await prober.cycle();
     const seconds = (c.endedAt - c.startedAt) / 1000;
     const n = (v: string) => c.findings.filter((f) => f.verdict === v).length;
+    const risks = new Map<string, number>();
+    for (const f of c.findings) if (f.verdict === 'risk') risks.set(`${f.technique} ${f.severity}`, (risks.get(`${f.technique} ${f.severity}`) ?? 0) + 1);
+    const riskText = [...risks].map(([k, v]) => `${k} ×${v}`).join(', ');
     return {
       bench: `probe: one cycle, ${PATHS.length} personalized URLs × 2 accounts, all ${prober.techniques.length} techniques, ${label}`,
       subject: { name: 'cycle', ops: 1, seconds, opsPerSec: 1 / seconds },
-      summary: `${seconds.toFixed(1)} s (bar: 30 s); ${c.findings.length} results: ${n('leak')} leak, ${n('risk')} risk, ${n('ok')} ok; ${origin.counters().total - requestsBefore} requests reached the origin`,
+      summary: `${seconds.toFixed(1)} s (bar: 30 s); ${c.findings.length} results: ${n('leak')} leak, ${n('risk')} risk${riskText ? ` (${riskText})` : ''}, ${n('ok')} ok; ${origin.counters().total - requestsBefore} requests reached the origin`,
       notes: ['default concurrency 32 and rate 100/s per edge; lab origin renders personalized pages in 250 ms'],
     };
   } finally {
