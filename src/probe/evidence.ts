@@ -20,10 +20,9 @@ export function exposuresIn(r: ProbeResponse): Exposure[] {
     out.push({ owner, viewer: r.who, via });
   };
   for (const name of r.markersOf) add(name, 'marker');
+  // An owner tag that is no canary's (`stranger`) means a real user's page: kept as the tag's hash plus strangerFields.
   if (r.ownerIs !== undefined) add(r.ownerIs, 'owner-tag');
   for (const c of r.setCookies) if (c.sessionOf !== undefined) add(c.sessionOf, 'session-cookie');
-  // A body without the requester's markers but with personal data and a foreign owner tag is a stranger's page.
-  if (r.strangerFields && r.strangerFields.length > 0 && r.ownerIs === 'stranger') add('stranger', 'owner-tag');
   return out;
 }
 

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { request } from 'undici';
 import { ProbeSchema } from '../../src/config/schema.ts';
 import { severityRank } from '../../src/core/severity.ts';
 import { createProber, type Prober } from '../../src/probe/runner.ts';
@@ -89,6 +90,35 @@ for (const engine of ['nginx', 'varnish'] as EngineName[]) {
         }
       });
     }
+
+    it("a real user's page cached before the canaries come is a critical leak kept as hashes and field names only", { skip }, async () => {
+      requireEngine(engine);
+      const lab = await startScenario('S4', engine);
+      const prober = await labProber(lab.engine.url, lab.origin, { paths: ['/mypage'], techniques: ['probe/cache-status'] });
+      try {
+        // u03 is no canary: they log in and open their page; S4's URL-only key keeps it for 60 s.
+        const c = lab.origin.credentialsFor('u03');
+        const login = await request(`${lab.engine.url}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ user: c.user, password: c.password }).toString() });
+        await login.body.dump();
+        const cookie = String(login.headers['set-cookie']).split(';')[0]!;
+        const page = await request(`${lab.engine.url}/mypage`, { headers: { cookie } });
+        const stranger = lab.origin.person('u03')!;
+        assert.ok((await page.body.text()).includes(stranger.name), "u03's page is in the cache now");
+
+        const { findings } = await prober.cycle();
+        const leak = leaksOf(findings).find((f) => f.technique === 'probe/cache-status');
+        assert.ok(leak, `cache-status reports the stranger's page as a leak: ${findings.map((f) => `${f.verdict} ${f.message}`).join(' | ')}`);
+        assert.equal(leak.severity, 'critical');
+        assert.ok(leak.evidence.exposures?.some((x) => x.owner === 'stranger' && x.viewer === 'alice'), 'names a stranger as the owner');
+        const kept = JSON.stringify(findings);
+        assert.match(kept, /"strangerFields":\[[^\]]*"email"/, 'keeps the field names');
+        assert.match(kept, /"ownerTag":"h:/, "keeps the stranger's owner tag as a keyed hash");
+        for (const raw of [stranger.name, stranger.email, stranger.phone, cookie.split('=')[1]!]) assert.ok(!kept.includes(raw), 'no raw personal value or credential is kept');
+      } finally {
+        await prober.close();
+        await lab.stop();
+      }
+    });
 
     it('SAFE: no leak and no risk above low', { skip }, async () => {
       requireEngine(engine);
