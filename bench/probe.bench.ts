@@ -9,7 +9,7 @@ import { ProbeSchema } from '../src/config/schema.ts';
 import { createProber } from '../src/probe/runner.ts';
 import { startEmulator } from '../lab/emulator/proxy.ts';
 import { FASTLY_DEFAULT } from '../lab/emulator/scenarios.ts';
-import { LAB_IDENTITY_KEY, LAB_PERSONALIZED_GLOBS, startOrigin, type Origin } from '../lab/origin/index.ts';
+import { canaryAccounts, LAB_IDENTITY_KEY, LAB_PERSONALIZED_GLOBS, startOrigin, type Origin } from '../lab/origin/index.ts';
 import { startScenario } from '../lab/scenarios/run.ts';
 import { missingBinaries } from '../lab/run.ts';
 import type { BenchResult } from './harness.ts';
@@ -17,11 +17,7 @@ import type { BenchResult } from './harness.ts';
 const PATHS = [...Array.from({ length: 25 }, (_, i) => `/mypage?v=${i + 1}`), ...Array.from({ length: 25 }, (_, i) => `/orders?v=${i + 1}`)];
 
 async function cycle(label: string, target: string, origin: Origin, profile: 'nginx' | 'fastly'): Promise<BenchResult> {
-  const accounts = (['u01', 'u02'] as const).map((id, i) => {
-    const c = origin.credentialsFor(id);
-    const p = origin.person(id)!;
-    return { name: i === 0 ? 'alice' : 'bob', login: { url: '/login', form: { user: c.user, password: c.password } }, markers: [p.name, p.email] };
-  });
+  const accounts = canaryAccounts(origin);
   const settings = ProbeSchema.parse({ target, accounts, paths: PATHS, publicPaths: ['/', '/items/i01'], state: ':memory:' });
   const prober = await createProber({ settings, personalized: LAB_PERSONALIZED_GLOBS, profile, identity: { key: LAB_IDENTITY_KEY, cookies: ['sid'] } });
   try {

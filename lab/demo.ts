@@ -20,7 +20,7 @@ import { runWatch } from '../src/watch/pipeline.ts';
 import { ProbeSchema } from '../src/config/schema.ts';
 import { createProber } from '../src/probe/runner.ts';
 import type { ProbeFinding } from '../src/probe/types.ts';
-import { LAB_IDENTITY_KEY, LAB_PERSONALIZED_GLOBS, startOrigin } from './origin/index.ts';
+import { canaryAccounts, LAB_IDENTITY_KEY, LAB_PERSONALIZED_GLOBS, startOrigin } from './origin/index.ts';
 import { ANON, runTraffic, type Observation, type TrafficResult } from './traffic/index.ts';
 import { startEmulator } from './emulator/proxy.ts';
 import { FASTLY_DEFAULT } from './emulator/scenarios.ts';
@@ -65,11 +65,7 @@ function describeAlert(a: Alert): string {
 
 /** `cachewarden probe` with two canary accounts against the same edge: sequential checks pass, the race does not. */
 async function probeDemo(target: string, origin: Awaited<ReturnType<typeof startOrigin>>, write: (line: string) => void): Promise<ProbeFinding[]> {
-  const accounts = (['u01', 'u02'] as const).map((id, i) => {
-    const c = origin.credentialsFor(id);
-    const p = origin.person(id)!;
-    return { name: i === 0 ? 'alice' : 'bob', login: { url: '/login', form: { user: c.user, password: c.password } }, markers: [p.name, p.email] };
-  });
+  const accounts = canaryAccounts(origin);
   const settings = ProbeSchema.parse({ target, accounts, paths: ['/mypage', '/orders'], publicPaths: [], state: ':memory:' });
   const prober = await createProber({
     settings,

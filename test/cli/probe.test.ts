@@ -6,17 +6,14 @@ import { after, describe, it } from 'node:test';
 import { stringify } from 'yaml';
 import { startEmulator } from '../../lab/emulator/proxy.ts';
 import { FASTLY_DEFAULT } from '../../lab/emulator/scenarios.ts';
-import { LAB_IDENTITY_KEY, startOrigin, type Origin } from '../../lab/origin/index.ts';
+import { canaryAccounts, LAB_IDENTITY_KEY, startOrigin, type Origin } from '../../lab/origin/index.ts';
 import { cli } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cw-probe-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function config(name: string, target: string, origin: Origin, extra: Record<string, unknown> = {}): string {
-  const accounts = (['u01', 'u02'] as const).map((id, i) => {
-    const c = origin.credentialsFor(id);
-    return { name: i === 0 ? 'alice' : 'bob', login: { url: '/login', form: { user: c.user, password: c.password } }, markers: [origin.person(id)!.name] };
-  });
+  const accounts = canaryAccounts(origin, { nameOnly: true });
   const file = join(dir, `${name}.yaml`);
   writeFileSync(
     file,

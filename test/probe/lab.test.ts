@@ -16,31 +16,18 @@ import type { ProfileId } from '../../src/semantics/types.ts';
 import { startEmulator } from '../../lab/emulator/proxy.ts';
 import { FASTLY_DEFAULT } from '../../lab/emulator/scenarios.ts';
 import type { EngineName } from '../../lab/engines/types.ts';
-import { LAB_IDENTITY_KEY, LAB_PERSONALIZED_GLOBS, startOrigin, type Origin } from '../../lab/origin/index.ts';
+import { canaryAccounts, LAB_IDENTITY_KEY, LAB_PERSONALIZED_GLOBS, startOrigin, type Origin } from '../../lab/origin/index.ts';
 import type { ScenarioId } from '../../lab/scenarios/registry.ts';
 import { startScenario } from '../../lab/scenarios/run.ts';
 import { engineSkip, requireEngine } from '../lab/helpers.ts';
 
 type AuthKind = 'cookie' | 'bearer';
 
-/** Two canary accounts of the lab shop, logging in through the edge. */
-export function labAccounts(origin: Origin, auth: AuthKind = 'cookie') {
-  return (['u01', 'u02'] as const).map((id, i) => {
-    const c = origin.credentialsFor(id);
-    const p = origin.person(id)!;
-    const login =
-      auth === 'cookie'
-        ? { url: '/login', form: { user: c.user, password: c.password } }
-        : { url: '/api/login', json: { user: c.user, password: c.password }, session: 'token:token' };
-    return { name: i === 0 ? 'alice' : 'bob', login, markers: [p.name, p.email] };
-  });
-}
-
 export async function labProber(target: string, origin: Origin, opts: { auth?: AuthKind; paths?: string[]; profile?: ProfileId; techniques?: string[]; edges?: string[]; state?: string } = {}): Promise<Prober> {
   const settings = ProbeSchema.parse({
     target,
     ...(opts.edges ? { edges: opts.edges } : {}),
-    accounts: labAccounts(origin, opts.auth),
+    accounts: canaryAccounts(origin, opts.auth ? { auth: opts.auth } : {}),
     paths: opts.paths ?? (opts.auth === 'bearer' ? ['/api/me', '/api/orders'] : ['/mypage', '/orders']),
     publicPaths: ['/', '/items/i01'],
     state: opts.state ?? ':memory:',

@@ -6,11 +6,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startNginx } from '../../../lab/engines/nginx.ts';
-import { startOrigin, SESSION_COOKIE } from '../../../lab/origin/index.ts';
+import { canaryAccounts, startOrigin, SESSION_COOKIE } from '../../../lab/origin/index.ts';
 import { createSessions } from '../../../src/probe/accounts.ts';
 import { createEdgeClient } from '../../../src/probe/client.ts';
 import { resolveEdges } from '../../../src/probe/edges.ts';
-import type { AccountConfig } from '../../../src/probe/types.ts';
 import { engineSkip, requireEngine } from '../../lab/helpers.ts';
 import { hasher, settingsFor } from './helpers.ts';
 
@@ -21,13 +20,7 @@ test('real nginx pinned on 127.0.0.2: Host kept, login through the edge, a cache
   const nginx = await startNginx({ origin: origin.url, scenario: 'S2a', address: '127.0.0.2' });
   t.after(() => nginx.stop());
 
-  const [pa, pb] = origin.people;
-  const ca = origin.credentialsFor(pa!.id);
-  const cb = origin.credentialsFor(pb!.id);
-  const accounts: AccountConfig[] = [
-    { name: 'alice', login: { url: '/login', form: { user: ca.user, password: ca.password } }, markers: [pa!.name] },
-    { name: 'bob', login: { url: '/login', form: { user: cb.user, password: cb.password } }, markers: [pb!.name] },
-  ];
+  const accounts = canaryAccounts(origin, { nameOnly: true });
   const settings = settingsFor(`http://shop.example.test:${nginx.port}`, accounts, { edges: ['127.0.0.2'] });
   const [edge] = await resolveEdges(settings);
   const sessions = createSessions(accounts, settings, [SESSION_COOKIE], hasher(), { edge: edge! });

@@ -8,11 +8,10 @@ import assert from 'node:assert/strict';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { test } from 'node:test';
 import { startEmulator } from '../../../lab/emulator/proxy.ts';
-import { startOrigin, SESSION_COOKIE } from '../../../lab/origin/index.ts';
+import { canaryAccounts, startOrigin, SESSION_COOKIE } from '../../../lab/origin/index.ts';
 import { createSessions } from '../../../src/probe/accounts.ts';
 import { createEdgeClient } from '../../../src/probe/client.ts';
 import { resolveEdges } from '../../../src/probe/edges.ts';
-import type { AccountConfig } from '../../../src/probe/types.ts';
 import { hasher, settingsFor, until } from './helpers.ts';
 
 test('a race pair on fresh connections through a collapsing cache: the second account receives the first one\'s page', async (t) => {
@@ -40,13 +39,7 @@ test('a race pair on fresh connections through a collapsing cache: the second ac
   t.after(() => edge.stop());
   const port = Number(new URL(edge.url).port);
 
-  const [pa, pb] = origin.people;
-  const ca = origin.credentialsFor(pa!.id);
-  const cb = origin.credentialsFor(pb!.id);
-  const accounts: AccountConfig[] = [
-    { name: 'alice', login: { url: '/login', form: { user: ca.user, password: ca.password } }, markers: [pa!.name] },
-    { name: 'bob', login: { url: '/login', form: { user: cb.user, password: cb.password } }, markers: [pb!.name] },
-  ];
+  const accounts = canaryAccounts(origin, { nameOnly: true });
   const settings = settingsFor(`http://shop.example.test:${port}`, accounts, { concurrency: 2 });
   const [pinned] = await resolveEdges(settings);
   const sessions = createSessions(accounts, settings, [SESSION_COOKIE], hasher(), { edge: pinned! });
@@ -79,7 +72,7 @@ test('a race pair on fresh connections through a collapsing cache: the second ac
   assert.equal(rb.bodySha256, ra.bodySha256);
   assert.equal(rb.url, ra.url);
   assert.deepEqual(rb.strangerFields, ['email', 'phone', 'postal-code', 'card-last4', 'card-expiry', 'bank-account'], 'the kinds of Alice\'s data Bob saw');
-  assert.ok(!JSON.stringify(rb).includes(pa!.email), 'the data itself is not kept');
+  assert.ok(!JSON.stringify(rb).includes(origin.person('u01')!.email), 'the data itself is not kept');
   assert.equal(rb.headers['cache-control'], 'no-cache');
   assert.equal(rb.headers['expires'], 'Thu, 01 Jan 1970 00:00:01 GMT');
 
