@@ -40,6 +40,20 @@ export const FASTLY_RULES = defineRules('fastly', {
     certainty: 'documented',
     text: 'GET/HEAD is looked up and joins the collapsing queue on a miss; a request Cookie is no reason to pass.',
   },
+  recvCustomPass: {
+    id: 'fastly/recv-custom-pass',
+    source: 'Custom vcl_recv returns pass',
+    url: COLLAPSING,
+    certainty: 'documented',
+    text: 'Custom vcl_recv returns pass for this request: no lookup, no store, no collapsing.',
+  },
+  recvCustomLookup: {
+    id: 'fastly/recv-custom-lookup',
+    source: 'Custom vcl_recv returns lookup',
+    url: COLLAPSING,
+    certainty: 'documented',
+    text: 'Custom vcl_recv returns lookup for this request: it is looked up and joins the collapsing queue on a miss.',
+  },
   authorizationNotSpecial: {
     id: 'fastly/authorization-not-special',
     source: 'Fastly HTTP header reference; boilerplate vcl_recv',
@@ -172,6 +186,41 @@ export const FASTLY_RULES = defineRules('fastly', {
     certainty: 'documented',
     text: 'No Expires, Surrogate-Control max-age, s-maxage or max-age: the fallback TTL of {seconds} s applies.',
   },
+  fetchCustomPass: {
+    id: 'fastly/fetch-custom-pass',
+    source: 'Custom vcl_fetch returns pass',
+    url: COLLAPSING,
+    certainty: 'documented',
+    text: 'Custom vcl_fetch returns pass for this response: a hit-for-pass marker is stored, not the object.',
+  },
+  fetchCustomDeliver: {
+    id: 'fastly/fetch-custom-deliver',
+    source: 'Custom vcl_fetch delivers (return(deliver) or the end of vcl_fetch)',
+    url: BOILERPLATE,
+    certainty: 'documented',
+    text: 'Custom vcl_fetch lets this response through to the cache: it is stored.',
+  },
+  fetchCustomTtl: {
+    id: 'fastly/fetch-custom-ttl',
+    source: 'Custom vcl_fetch sets beresp.ttl',
+    url: FRESHNESS,
+    certainty: 'documented',
+    text: 'Custom vcl_fetch sets beresp.ttl to {seconds} s.',
+  },
+  fetchCustomUncacheable: {
+    id: 'fastly/fetch-custom-uncacheable',
+    source: 'Custom vcl_fetch sets beresp.cacheable = false',
+    url: 'https://www.fastly.com/documentation/reference/vcl/variables/backend-response/beresp-cacheable/',
+    certainty: 'documented',
+    text: 'Custom vcl_fetch marks the response uncacheable: it is not stored.',
+  },
+  fetchCustomCacheable: {
+    id: 'fastly/fetch-custom-cacheable',
+    source: 'Custom vcl_fetch sets beresp.cacheable = true',
+    url: 'https://www.fastly.com/documentation/reference/vcl/variables/backend-response/beresp-cacheable/',
+    certainty: 'documented',
+    text: 'Custom vcl_fetch marks the response cacheable whatever its status.',
+  },
   ttlPlatformDefault: {
     id: 'fastly/ttl-platform-default',
     source: 'Fastly: cache freshness (platform default 2 minutes)',
@@ -253,7 +302,9 @@ export const FASTLY_RULES = defineRules('fastly', {
 
 const R = FASTLY_RULES;
 
-const DEFAULTS: Required<FastlyOptions> = {
+type Resolved = Required<Omit<FastlyOptions, 'recv' | 'fetch'>> & Pick<FastlyOptions, 'recv' | 'fetch'>;
+
+const DEFAULTS: Resolved = {
   defaultTtl: 3600,
   boilerplate: '2022',
   passZeroTtl: false,
@@ -268,7 +319,7 @@ const PLATFORM_DEFAULT_TTL = 120;
 
 /* ------------------------------------------------------------------ request */
 
-function fastlyRequest(q: RequestCtx, o: Required<FastlyOptions>): RequestDecision {
+function fastlyRequest(q: RequestCtx, o: Resolved): RequestDecision {
   const parts: KeyPart[] = [
     { name: 'url', value: q.requestUri, identity: false },
     { name: 'host', value: q.host, identity: false },
@@ -278,6 +329,8 @@ function fastlyRequest(q: RequestCtx, o: Required<FastlyOptions>): RequestDecisi
   if (o.hashExtra.length > 0) keyReasons.unshift(stamp(R.keyExtra, { inputs: o.hashExtra.join(', ') }));
   const key = answer(buildKey(parts), keyReasons);
 
+  if (o.recv === 'pass') return { action: answer('pass', [stamp(R.recvCustomPass)]), key };
+  if (o.recv === 'lookup') return { action: answer('lookup', [stamp(R.recvCustomLookup)]), key };
   const passing = presentInputs(q, o.passOn);
   if (!isGetOrHead(q)) return { action: answer('pass', [stamp(R.recvPassMethod, { method: q.method })]), key };
   if (passing.length > 0) return { action: answer('pass', [stamp(R.recvPassOn, { inputs: passing.join(', ') })]), key };
@@ -290,7 +343,7 @@ function fastlyRequest(q: RequestCtx, o: Required<FastlyOptions>): RequestDecisi
 
 interface Facts {
   x: Exchange;
-  o: Required<FastlyOptions>;
+  o: Resolved;
   sc: CacheControl;
   /** Raw Cache-Control value (the boilerplate matches regexes on it). */
   ccRaw: string;
@@ -345,17 +398,24 @@ interface Outcome {
   collapse: CollapseValue;
 }
 const HFP: Outcome = { store: 'hit-for-pass', collapse: 'forward' };
-const checks = (f: Facts): boolean => f.o.boilerplate !== 'none';
+const checks = (f: Facts): boolean => f.o.boilerplate !== 'none' && f.o.fetch === undefined;
 
 /** vcl_fetch in order: platform cacheability, then the boilerplate's pass lines, then deliver. */
 const FETCH: ReadonlyArray<Step<Facts, Outcome>> = [
-  { rule: R.statusNotCacheable, when: (f) => !FASTLY_CACHEABLE_STATUSES.has(f.x.s.status), then: { store: 'no-store', collapse: 'serialize' } },
+  { rule: R.fetchCustomUncacheable, when: (f) => f.o.fetch?.cacheable === false, then: { store: 'no-store', collapse: 'serialize' } },
+  {
+    rule: R.statusNotCacheable,
+    when: (f) => f.o.fetch?.cacheable !== true && !FASTLY_CACHEABLE_STATUSES.has(f.x.s.status),
+    then: { store: 'no-store', collapse: 'serialize' },
+  },
+  { rule: R.fetchCustomPass, when: (f) => f.o.fetch?.action === 'pass', then: HFP },
+  { rule: R.fetchCustomDeliver, when: (f) => f.o.fetch?.action === 'deliver', then: { store: 'store', collapse: 'share' } },
   { rule: R.passSetCookie, when: (f) => checks(f) && f.x.s.setCookie, then: HFP },
   { rule: R.passPrivate, when: (f) => checks(f) && f.ccRaw.includes('private'), then: HFP },
-  { rule: R.passNoStore, when: (f) => f.o.boilerplate === '2022' && f.ccRaw.includes('no-store'), then: HFP },
+  { rule: R.passNoStore, when: (f) => checks(f) && f.o.boilerplate === '2022' && f.ccRaw.includes('no-store'), then: HFP },
   {
     rule: R.passZeroTtl,
-    when: (f) => f.o.passZeroTtl && (f.ttl <= 0 || /no-cache|max-age=0\b|s-maxage=0\b/i.test(f.ccRaw)),
+    when: (f) => f.o.fetch === undefined && f.o.passZeroTtl && (f.ttl <= 0 || /no-cache|max-age=0\b|s-maxage=0\b/i.test(f.ccRaw)),
     then: HFP,
   },
   { rule: R.deliver, when: () => true, then: { store: 'store', collapse: 'share' } },
@@ -369,6 +429,7 @@ function storeNotes(f: Facts): ReturnType<typeof stamp>[] {
   const lower = f.ccRaw.toLowerCase();
   if (/no-cache/.test(lower)) notes.push(stamp(R.noCacheIgnored));
   if (f.o.boilerplate === '2015' && lower.includes('no-store')) notes.push(stamp(R.noStore2015));
+  if (f.o.fetch !== undefined) return notes;
   if (f.o.boilerplate === 'none' && (f.x.s.setCookie || /private|no-store/.test(lower))) notes.push(stamp(R.noBoilerplate));
   if (f.o.boilerplate !== 'none' && /private|no-store/.test(lower) && !/private|no-store/.test(f.ccRaw)) {
     notes.push(stamp(R.caseSensitive, { raw: f.ccRaw }));
@@ -376,10 +437,12 @@ function storeNotes(f: Facts): ReturnType<typeof stamp>[] {
   return notes;
 }
 
-function fastlyResponse(x: Exchange, o: Required<FastlyOptions>): ProfileFetch {
+function fastlyResponse(x: Exchange, o: Resolved): ProfileFetch {
   const base = { x, o, sc: surrogateControl(x.s), ccRaw: x.s.cc.raw, ttl: 0 };
-  const objectTtl = firstMatch(OBJECT_TTL, base);
-  const f: Facts = { ...base, ttl: remaining(objectTtl.value, x.s) };
+  const headerTtl = firstMatch(OBJECT_TTL, base);
+  const customTtl = o.fetch?.ttl;
+  const objectTtl = customTtl === undefined ? headerTtl : { value: customTtl, reason: stamp(R.fetchCustomTtl, { seconds: customTtl }) };
+  const f: Facts = { ...base, ttl: customTtl === undefined ? remaining(objectTtl.value, x.s) : Math.max(0, customTtl) };
   const outcome = firstMatch(FETCH, f, { ttl: f.ttl, status: x.s.status });
   const { store, collapse } = outcome.value;
 
@@ -421,6 +484,8 @@ export const fastlyProfile: ProfileModule<'fastly'> = {
     { name: 'hashIgnoreBusy', default: 'false', meaning: 'req.hash_ignore_busy: no collapsing, no stale serving.' },
     { name: 'hashExtra', default: '[]', meaning: 'Extra vcl_hash inputs: header names or cookie:<name>.' },
     { name: 'passOn', default: '[]', meaning: 'vcl_recv passes requests that carry these inputs.' },
+    { name: 'recv', default: '(none)', meaning: "What an evaluated custom vcl_recv decided for the request: 'pass' or 'lookup' (overrides passOn)." },
+    { name: 'fetch', default: '(none)', meaning: 'What an evaluated custom vcl_fetch did: action pass or deliver, ttl, cacheable (replaces the boilerplate checks).' },
   ],
   rules: Object.values(FASTLY_RULES),
   request: (q, o) => fastlyRequest(q, { ...DEFAULTS, ...o }),

@@ -32,6 +32,7 @@ export { evaluateNginx, NGINX_DEFAULT_KEY, STALE_NO_LIMIT } from './nginx.ts';
 export { cloudfrontPolicy } from './cloudfront.ts';
 export { CLOUDFLARE_EXTENSIONS } from './cloudflare.ts';
 export { FASTLY_CACHEABLE_STATUSES } from './fastly.ts';
+export { varnishCoreTimes } from './varnish.ts';
 export { HEURISTIC_STATUSES } from './rfc9111.ts';
 export type { RuleEntry } from './rules.ts';
 export type { OptionDoc } from './profile.ts';

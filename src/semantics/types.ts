@@ -178,6 +178,18 @@ export interface FastlyOptions {
   hashExtra?: string[];
   /** vcl_recv passes requests carrying these (request header names, or `cookie:<name>`). */
   passOn?: string[];
+  /**
+   * What custom vcl_recv decided for this request, when a reader evaluated the VCL itself:
+   * `pass` (no lookup, no collapsing) or `lookup`. Overrides `passOn` and the method check.
+   */
+  recv?: 'pass' | 'lookup';
+  /**
+   * What custom vcl_fetch did with this response, when a reader evaluated the VCL itself (its own
+   * pass checks included, so `boilerplate` is not applied): `pass` (hit-for-pass) or `deliver`
+   * (stored, with `ttl` if the VCL set `beresp.ttl`, else the header TTL or fallback), and
+   * `cacheable` if the VCL set `beresp.cacheable`.
+   */
+  fetch?: { action: 'pass' | 'deliver'; ttl?: number; cacheable?: boolean };
 }
 
 export interface VarnishOptions {

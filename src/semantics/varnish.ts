@@ -6,12 +6,12 @@
  * and a vcl_backend_response that forces TTL/grace, unsets headers or returns before builtin.
  */
 import { honouredVary, isGetOrHead, surrogateControl } from './common.ts';
-import { buildKey, extraKeyParts, type Exchange, type RequestCtx } from './exchange.ts';
+import { buildKey, exchange, extraKeyParts, type Exchange, type RequestCtx } from './exchange.ts';
 import { header, parseHttpDate } from './headers.ts';
 import { explicitLifetime, remaining, staleExtensions } from './freshness.ts';
 import { answer, defineRules, firstMatch, stamp, type Decided, type Step } from './rules.ts';
 import type { ProfileFetch, ProfileModule } from './profile.ts';
-import type { CollapseValue, ProfileOptionsMap, Reason, RequestDecision, VarnishOptions } from './types.ts';
+import type { CollapseValue, HttpRequestInfo, HttpResponseInfo, ProfileOptionsMap, Reason, RequestDecision, VarnishOptions } from './types.ts';
 
 type VarnishId = 'varnish7' | 'varnish8';
 
@@ -349,6 +349,17 @@ function varnishResponse(id: VarnishId, R: Rules, x: Exchange, o: Opts): Profile
   };
   if (ttl0) fetch.noRevalidation = stamp(R.noKeep);
   return fetch;
+}
+
+/**
+ * What Varnish core computes before any VCL runs (`beresp.ttl` and `beresp.grace` on entry to
+ * vcl_backend_response), for readers that evaluate custom VCL themselves. TTL -1 for statuses core
+ * does not cache.
+ */
+export function varnishCoreTimes(req: HttpRequestInfo, res: HttpResponseInfo, options: Pick<VarnishOptions, 'defaultTtl' | 'defaultGrace'> = {}, now?: number): { ttl: number; grace: number } {
+  const o = { ...DEFAULTS, ...options } as Opts;
+  const x = exchange(req, res, undefined, now);
+  return { ttl: coreTtl(VARNISH7_RULES, x, o).value, grace: coreGrace(VARNISH7_RULES, x, o).value };
 }
 
 const OPTION_DOCS = [
