@@ -239,6 +239,7 @@ const DEFAULTS: Required<NginxOptions> = {
   noCache: [],
   hideHeaders: [],
   methods: ['GET', 'HEAD'],
+  variables: {},
 };
 
 /* ------------------------------------------------------------------ variables */
@@ -279,6 +280,8 @@ function variable(name: string, q: RequestCtx, o: Required<NginxOptions>, s?: Re
     is_args: () => (q.query === '' ? '' : '?'),
     request_method: () => q.method,
   };
+  const defined = Object.hasOwn(o.variables, name) ? o.variables[name] : undefined;
+  if (defined) return defined;
   const fn = plain[name];
   if (fn) return { value: fn(), identity: false };
   if (name.startsWith('cookie_')) {
@@ -498,6 +501,7 @@ export const nginxProfile: ProfileModule<'nginx'> = {
     { name: 'backgroundUpdate', default: 'false', meaning: 'proxy_cache_background_update (no effect on these answers).' },
     { name: 'bypass', default: '[]', meaning: 'proxy_cache_bypass parameters ($cookie_sid, $http_authorization); skip lookup only.' },
     { name: 'noCache', default: '[]', meaning: 'proxy_no_cache parameters; prevent storing (may use $upstream_http_X).' },
+    { name: 'variables', default: '{}', meaning: 'Values of map/set variables for this request (computed by the verify reader), with whether each derives from identity.' },
     { name: 'hideHeaders', default: '[]', meaning: 'proxy_hide_header names (whether a stored Set-Cookie reaches clients).' },
     { name: 'methods', default: "['GET', 'HEAD']", meaning: 'proxy_cache_methods (GET and HEAD always included).' },
   ],

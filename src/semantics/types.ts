@@ -249,6 +249,12 @@ export interface NginxOptions {
   hideHeaders?: string[];
   /** `proxy_cache_methods` (GET and HEAD are always included). */
   methods?: string[];
+  /**
+   * Values of configuration-defined variables (`map`, `set`) for this request, computed by a reader:
+   * name without `$` → value, and whether it derives from the requester's identity. Looked up before
+   * nginx's own variables.
+   */
+  variables?: Record<string, { value: string; identity: boolean }>;
 }
 
 export interface CloudflareOptions {
