@@ -68,6 +68,21 @@ export const ERROR_CODES = {
     meaning: 'nginx or Varnish refused the scenario config or did not start listening in time.',
     fix: 'The message carries the engine\'s own error output; check the scenario file it names.',
   },
+  CW_VERIFY_PARSE: {
+    exit: 2,
+    meaning: 'verify cannot read or parse a configuration: a syntax error, a missing include, an unknown JSON shape, or a file that is too large or binary. The message gives file:line:column and what was expected there.',
+    fix: 'Fix the configuration at the place named (the engine itself would reject it too), or point verify at the right file; `--kind` names the format when it cannot be recognised.',
+  },
+  CW_VERIFY_FETCH: {
+    exit: 2,
+    meaning: 'verify --fetch cannot download the live configuration: credentials missing from the environment, the provider API refused them or answered with an error, or it could not be reached.',
+    fix: 'Set the provider\'s credential variables (docs/verify.md lists them), check the service/zone/distribution/property id in verify.fetch, and that the token may read it.',
+  },
+  CW_VERIFY_PROVE: {
+    exit: 2,
+    meaning: 'verify --prove cannot boot the configuration in a real engine: nginx or Varnish is not installed, rejected the rewritten configuration, or the configuration uses something the lab cannot stand in for.',
+    fix: 'Install nginx/varnish, or read the engine\'s message included in the error; docs/verify.md says what --prove rewrites and what it cannot.',
+  },
 } as const satisfies Record<string, { exit: number; meaning: string; fix: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
