@@ -205,6 +205,13 @@ export interface VarnishOptions {
   stripRequestCookie?: boolean;
   /** Extra vcl_hash inputs (request header names, or `cookie:<name>`). */
   hashExtra?: string[];
+  /**
+   * Builtin checks neutralised by overriding their hook subroutine (Varnish 7+), e.g.
+   * `sub vcl_req_cookie { return; }`: `req-cookie` and `req-authorization` (vcl_recv pass),
+   * `beresp-stale` (ttl ≤ 0), `beresp-cookie` (Set-Cookie), `beresp-control` (Cache-Control /
+   * Surrogate-Control), `beresp-vary` (Vary: *).
+   */
+  disabledBuiltinChecks?: Array<'req-cookie' | 'req-authorization' | 'beresp-stale' | 'beresp-cookie' | 'beresp-control' | 'beresp-vary'>;
   /** Custom vcl_backend_response: forced values, and whether it returns before builtin. */
   backendResponse?: {
     ttl?: number;

@@ -204,14 +204,17 @@ const RFC_METHODS = new Set(['GET', 'HEAD', 'PUT', 'POST', 'TRACE', 'OPTIONS', '
 
 /* ------------------------------------------------------------------ request */
 
+/** Whether a builtin check still runs (not neutralised by an overridden hook subroutine). */
+const on = (o: VarnishOptions, check: NonNullable<VarnishOptions['disabledBuiltinChecks']>[number]): boolean => !(o.disabledBuiltinChecks ?? []).includes(check);
+
 function recvSteps(R: Rules): ReadonlyArray<Step<{ q: RequestCtx; o: Opts }, 'lookup' | 'pass'>> {
   return [
     { rule: R.recvCustomPass, when: ({ o }) => o.recv === 'pass', then: 'pass' },
     { rule: R.recvCustomHash, when: ({ o }) => o.recv === 'hash', then: 'lookup' },
     { rule: R.recvNonRfcMethod, when: ({ q }) => !RFC_METHODS.has(q.method), then: 'pass' },
     { rule: R.recvPassMethod, when: ({ q }) => !isGetOrHead(q), then: 'pass' },
-    { rule: R.recvPassAuthorization, when: ({ q }) => header(q.headers, 'authorization') !== undefined, then: 'pass' },
-    { rule: R.recvPassCookie, when: ({ q, o }) => !o.stripRequestCookie && header(q.headers, 'cookie') !== undefined, then: 'pass' },
+    { rule: R.recvPassAuthorization, when: ({ q, o }) => on(o, 'req-authorization') && header(q.headers, 'authorization') !== undefined, then: 'pass' },
+    { rule: R.recvPassCookie, when: ({ q, o }) => on(o, 'req-cookie') && !o.stripRequestCookie && header(q.headers, 'cookie') !== undefined, then: 'pass' },
     { rule: R.recvLookup, when: () => true, then: 'lookup' },
   ];
 }
@@ -295,6 +298,7 @@ function customVcl(R: Rules, x: Exchange, o: Opts, notes: Reason[]): Beresp {
 interface BuiltinCtx {
   b: Beresp;
   x: Exchange;
+  o: Opts;
 }
 
 /** builtin vcl_backend_response: the first check that marks hit-for-miss, else deliver. */
@@ -303,11 +307,11 @@ function builtinSteps(R: Rules): ReadonlyArray<Step<BuiltinCtx, boolean>> {
   const hasSc = (c: BuiltinCtx): boolean => header(c.x.s.headers, 'surrogate-control') !== undefined;
   return [
     { rule: R.customUncacheable, when: (c) => c.b.uncacheable, then: true },
-    { rule: R.hfmTtl, when: (c) => c.b.ttl <= 0, then: true, vars: (c) => ({ ttl: c.b.ttl }) },
-    { rule: R.hfmSetCookie, when: (c) => c.b.setCookie, then: true },
-    { rule: R.hfmSurrogateNoStore, when: (c) => /no-store/i.test(header(c.x.s.headers, 'surrogate-control') ?? ''), then: true },
-    { rule: R.hfmCacheControl, when: (c) => !hasSc(c) && ccMatch(c) !== undefined, then: true, vars: (c) => ({ directive: ccMatch(c) }) },
-    { rule: R.hfmVaryStar, when: (c) => c.b.vary.length === 1 && c.b.vary[0] === '*', then: true },
+    { rule: R.hfmTtl, when: (c) => on(c.o, 'beresp-stale') && c.b.ttl <= 0, then: true, vars: (c) => ({ ttl: c.b.ttl }) },
+    { rule: R.hfmSetCookie, when: (c) => on(c.o, 'beresp-cookie') && c.b.setCookie, then: true },
+    { rule: R.hfmSurrogateNoStore, when: (c) => on(c.o, 'beresp-control') && /no-store/i.test(header(c.x.s.headers, 'surrogate-control') ?? ''), then: true },
+    { rule: R.hfmCacheControl, when: (c) => on(c.o, 'beresp-control') && !hasSc(c) && ccMatch(c) !== undefined, then: true, vars: (c) => ({ directive: ccMatch(c) }) },
+    { rule: R.hfmVaryStar, when: (c) => on(c.o, 'beresp-vary') && c.b.vary.length === 1 && c.b.vary[0] === '*', then: true },
     { rule: R.deliver, when: () => true, then: false, vars: (c) => ({ ttl: Math.max(0, c.b.ttl), grace: c.b.grace }) },
   ];
 }
@@ -318,7 +322,7 @@ function varnishResponse(id: VarnishId, R: Rules, x: Exchange, o: Opts): Profile
   const skip = o.backendResponse?.skipBuiltin === true;
   const decided: Decided<boolean> = skip
     ? { value: b.uncacheable, reason: stamp(b.uncacheable ? R.customUncacheable : R.customDeliver) }
-    : firstMatch(builtinSteps(R), { b, x });
+    : firstMatch(builtinSteps(R), { b, x, o });
   const masked = /no-cache|no-store|private/i.exec(x.s.cc.raw)?.[0];
   if (!skip && !decided.value && masked && surrogateControl(x.s).present) notes.push(stamp(R.surrogateMasksPrivate, { directive: masked.toLowerCase() }));
 
@@ -369,6 +373,7 @@ const OPTION_DOCS = [
   { name: 'recv', default: "'builtin'", meaning: "Custom vcl_recv: 'hash' (skip builtin's Cookie/Authorization pass), 'pass', or 'builtin'." },
   { name: 'stripRequestCookie', default: 'false', meaning: 'Custom vcl_recv unsets req.http.Cookie before lookup.' },
   { name: 'hashExtra', default: '[]', meaning: 'Extra vcl_hash inputs: header names or cookie:<name>.' },
+  { name: 'disabledBuiltinChecks', default: '[]', meaning: 'Builtin checks neutralised by an overridden hook sub (req-cookie, req-authorization, beresp-stale, beresp-cookie, beresp-control, beresp-vary).' },
   { name: 'backendResponse', default: '(none)', meaning: 'Custom vcl_backend_response: ttl, grace, skipBuiltin (early return(deliver)), unsetSetCookie, unsetVary, uncacheable.' },
 ] as const;
 
