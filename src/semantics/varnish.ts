@@ -373,7 +373,7 @@ const OPTION_DOCS = [
   { name: 'recv', default: "'builtin'", meaning: "Custom vcl_recv: 'hash' (skip builtin's Cookie/Authorization pass), 'pass', or 'builtin'." },
   { name: 'stripRequestCookie', default: 'false', meaning: 'Custom vcl_recv unsets req.http.Cookie before lookup.' },
   { name: 'hashExtra', default: '[]', meaning: 'Extra vcl_hash inputs: header names or cookie:<name>.' },
-  { name: 'disabledBuiltinChecks', default: '[]', meaning: 'Builtin checks neutralised by an overridden hook sub (req-cookie, req-authorization, beresp-stale, beresp-cookie, beresp-control, beresp-vary).' },
+  { name: 'disabledBuiltinChecks', default: '(none)', meaning: 'Builtin checks neutralised by an overridden hook sub (req-cookie, req-authorization, beresp-stale, beresp-cookie, beresp-control, beresp-vary).' },
   { name: 'backendResponse', default: '(none)', meaning: 'Custom vcl_backend_response: ttl, grace, skipBuiltin (early return(deliver)), unsetSetCookie, unsetVary, uncacheable.' },
 ] as const;
 
