@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { renderConfigReference } from '../src/config/reference.ts';
 import { renderErrorsReference } from '../src/core/errors.ts';
 import { refreshGeneratedBlocks } from '../src/semantics/render-matrix.ts';
-import { ruleDocs } from '../src/watch/rule-docs.ts';
+import { ruleDocs } from '../src/docs/rule-catalogue.ts';
 
 const root = new URL('../', import.meta.url);
 

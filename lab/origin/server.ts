@@ -26,6 +26,15 @@ import * as render from './render.ts';
 export const PERSONALIZED_HEADER_MODES = ['incident2017', 'private', 'none', 'public-vary-cookie', 'max-age'] as const;
 export type PersonalizedHeaderMode = (typeof PERSONALIZED_HEADER_MODES)[number];
 
+/** The response headers each mode puts on personalized responses (what `origin.headers` would declare). */
+export const PERSONALIZED_HEADERS: Readonly<Record<PersonalizedHeaderMode, Readonly<Record<string, string>>>> = {
+  incident2017: { 'Cache-Control': 'no-cache', Expires: 'Thu, 01 Jan 1970 00:00:01 GMT' },
+  private: { 'Cache-Control': 'private, no-store' },
+  none: {},
+  'public-vary-cookie': { 'Cache-Control': 'public, max-age=60', Vary: 'Cookie' },
+  'max-age': { 'Cache-Control': 'max-age=60' },
+};
+
 export const ORIGIN_ROUTE_CLASSES = ['personalized', 'public', 'static', 'login', 'other'] as const;
 export type OriginRouteClass = (typeof ORIGIN_ROUTE_CLASSES)[number];
 
@@ -47,6 +56,11 @@ export interface OriginOptions {
   publicDelayMs?: number;
   /** Default `private`. */
   personalizedHeaders?: PersonalizedHeaderMode;
+  /**
+   * Exact headers for personalized responses instead of a mode (e.g. what a cachewarden.yaml declares
+   * in `origin.headers`, for `verify --prove`). Header names as given.
+   */
+  personalizedHeaderSet?: Readonly<Record<string, string>>;
   /** Add `X-Cachewarden-Owner` to responses rendered for a user. Default true. */
   ownerTag?: boolean;
   /** HMAC key for the owner tag. Default `LAB_IDENTITY_KEY`. */
@@ -99,7 +113,7 @@ export interface Origin extends PeopleDirectory {
   readonly items: readonly Item[];
   readonly transactions: readonly Transaction[];
   /** Effective options (defaults filled in). */
-  readonly options: Readonly<Required<Omit<OriginOptions, 'onRequest' | 'port' | 'host'>>>;
+  readonly options: Readonly<Required<Omit<OriginOptions, 'onRequest' | 'port' | 'host' | 'personalizedHeaderSet'>>>;
   credentialsFor(userId: string): Credentials;
   person(id: string): Person | undefined;
   userForEmail(email: string): Person | undefined;
@@ -179,6 +193,7 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
   }
   const pop = makePopulation({ seed: options.seed, people: options.people });
   const resolved = { ...options, seed: pop.seed };
+  let headerSet = opts.personalizedHeaderSet;
   const tags = ownerTags(options.ownerTagKey);
   const sessions = new Map<string, string>(); // sid -> user id
   const tokens = new Map<string, string>(); // bearer token -> user id
@@ -227,24 +242,8 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
   }
 
   function personalizedHeaders(reply: FastifyReply): void {
-    switch (resolved.personalizedHeaders) {
-      case 'incident2017':
-        reply.header('cache-control', 'no-cache');
-        reply.header('expires', INCIDENT_2017_EXPIRES);
-        break;
-      case 'private':
-        reply.header('cache-control', 'private, no-store');
-        break;
-      case 'none':
-        break;
-      case 'public-vary-cookie':
-        reply.header('cache-control', 'public, max-age=60');
-        reply.header('vary', 'Cookie');
-        break;
-      case 'max-age':
-        reply.header('cache-control', 'max-age=60');
-        break;
-    }
+    const set = headerSet ?? PERSONALIZED_HEADERS[resolved.personalizedHeaders];
+    for (const [name, value] of Object.entries(set)) reply.header(name.toLowerCase(), value);
   }
 
   function renderedFor(reply: FastifyReply, auth: Auth): void {
@@ -503,6 +502,7 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
         throw new RangeError(`unknown personalizedHeaders mode: ${mode}`);
       }
       resolved.personalizedHeaders = mode;
+      headerSet = undefined;
     },
     close: async () => {
       await app.close();

@@ -37,6 +37,8 @@ export interface LoadedConfig {
   file: string;
   /** Dot-paths whose value came from the environment; printed masked. */
   fromEnv: ReadonlySet<string>;
+  /** Where a key is in the file (1-based line and column), e.g. `locate(['origin', 'headers', '/mypage*'])`. */
+  locate(path: readonly (string | number)[]): { line: number; column: number } | undefined;
 }
 
 type PathSeg = string | number;
@@ -118,7 +120,13 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
     }
     throw new ConfigError(sortByPosition(problems));
   }
-  return { config: deepFreeze(result.data), file, fromEnv };
+  const locateKey = (path: readonly PathSeg[]) => {
+    const offset = path.length === 0 ? undefined : locate(doc, path.slice(0, -1), String(path[path.length - 1]));
+    if (offset === undefined) return undefined;
+    const { line, col } = lc.linePos(offset);
+    return { line, column: col };
+  };
+  return { config: deepFreeze(result.data), file, fromEnv, locate: locateKey };
 }
 
 function sortByPosition(problems: ConfigProblem[]): ConfigProblem[] {

@@ -145,6 +145,76 @@ export const ProbeSchema = z
   })
   .meta({ description: 'The probe job: canary accounts requesting the site from outside, sequentially and concurrently.' });
 
+export const OriginSchema = z
+  .strictObject({
+    headers: z
+      .record(routeGlob, z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { message: 'an HTTP header name' }), z.string()))
+      .default({})
+      .meta({
+        description:
+          'Response headers the origin sends per route glob (first matching glob wins). verify judges each personalized route with them; a route without a declaration is judged as the worst realistic origin: no cache headers at all.',
+        example: { '/mypage*': { 'Cache-Control': 'no-cache', Expires: 'Thu, 01 Jan 1970 00:00:01 GMT' } },
+      }),
+  })
+  .meta({ description: 'What the origin (the application behind the cache) sends.' });
+
+const FetchEndpoint = z.string().url({ message: 'an http(s) base URL' }).optional();
+
+export const VerifyFetchSchema = z
+  .strictObject({
+    fastly: z
+      .strictObject({
+        serviceId: z.string().min(1).meta({ description: 'Fastly service id (token: FASTLY_API_TOKEN in the environment).', example: 'SU1Z0isxPaozGVKXdv0eY' }),
+        endpoint: FetchEndpoint.meta({ description: 'API base URL (default https://api.fastly.com).', example: 'https://api.fastly.com' }),
+      })
+      .optional()
+      .meta({ description: 'Download the active version\'s generated VCL, custom VCL, snippets, cache settings, conditions and settings.' }),
+    cloudflare: z
+      .strictObject({
+        zoneId: z.string().min(1).meta({ description: 'Cloudflare zone id (token: CLOUDFLARE_API_TOKEN).', example: '023e105f4ecef8ad9ca31a8372d0c353' }),
+        endpoint: FetchEndpoint.meta({ description: 'API base URL (default https://api.cloudflare.com/client/v4).', example: 'https://api.cloudflare.com/client/v4' }),
+      })
+      .optional()
+      .meta({ description: 'Download the zone\'s cache rules, page rules and zone settings.' }),
+    cloudfront: z
+      .strictObject({
+        distributionId: z.string().min(1).meta({ description: 'CloudFront distribution id (AWS credentials from the SDK\'s default chain: AWS_ACCESS_KEY_ID, …).', example: 'E2QWRUHAPOMQZL' }),
+        endpoint: FetchEndpoint.meta({ description: 'API endpoint override (default: AWS).', example: 'https://cloudfront.amazonaws.com' }),
+      })
+      .optional()
+      .meta({ description: 'Download the distribution config and the custom cache and origin request policies it uses.' }),
+    akamai: z
+      .strictObject({
+        propertyId: z.string().min(1).meta({ description: 'PAPI property id (EdgeGrid credentials: AKAMAI_HOST, AKAMAI_CLIENT_TOKEN, AKAMAI_CLIENT_SECRET, AKAMAI_ACCESS_TOKEN).', example: 'prp_175780' }),
+        contractId: z.string().min(1).meta({ description: 'Contract id.', example: 'ctr_1-1TJZFW' }),
+        groupId: z.string().min(1).meta({ description: 'Group id.', example: 'grp_15166' }),
+        version: z.union([z.literal('production'), z.literal('staging'), z.number().int().min(1)]).default('production').meta({ description: 'Which property version: the one active on production, on staging, or a number.', example: 'production' }),
+        endpoint: FetchEndpoint.meta({ description: 'API base URL override (default https://$AKAMAI_HOST).', example: 'https://akab-xxxx.luna.akamaiapis.net' }),
+      })
+      .optional()
+      .meta({ description: 'Download the property\'s rule tree.' }),
+  })
+  .meta({ description: 'Live configuration to download with `verify --fetch <provider>`. Credentials come from environment variables only.' });
+
+export const VerifySchema = z
+  .strictObject({
+    files: z
+      .array(z.string().min(1))
+      .default([])
+      .meta({ description: 'Configuration files `verify` checks when none is given on the command line (nginx .conf, .vcl, provider JSON, or a snapshot directory).', example: ['deploy/nginx/nginx.conf', 'deploy/varnish/default.vcl'] }),
+    host: z.string().min(1).optional().meta({ description: 'Host header of the requests verify asks about (picks the nginx server block, Cloudflare host rules...). Default: the host of probe.target.', example: 'www.example.com' }),
+    varnishVersion: z.union([z.literal(7), z.literal(8)]).default(7).meta({ description: 'Varnish major version the VCL runs on (8.0 hands TTL-0 objects to every waiting request).', example: 8 }),
+    failOn: z.enum(SEVERITIES).default('high').meta({ description: 'Exit with 1 when a finding is at or above this severity (`--fail-on`).', example: 'high' }),
+    every: duration.default(900_000).meta({ description: 'Schedule of `verify --fetch … --every` (re-download, verify, alert on new findings).', example: '15m' }),
+    snapshots: z.string().min(1).default('.cachewarden/verify').meta({ description: 'Directory for downloaded configuration snapshots (one folder per fetch).', example: '.cachewarden/verify' }),
+    fetch: VerifyFetchSchema.default({}),
+    rules: z
+      .partialRecord(z.string().regex(/^verify\//, { message: 'a verify rule id such as verify/nginx/ignore-cache-control' }), RULE_SETTING)
+      .default({})
+      .meta({ description: 'Per-rule setting: `off`, or a severity that replaces the rule\'s own.', example: { 'verify/nginx/key-missing-host': 'medium' } }),
+  })
+  .meta({ description: 'The verify job: cache and CDN configuration checks.' });
+
 export const ConfigSchema = z
   .strictObject({
     personalized: z
@@ -167,6 +237,8 @@ export const ConfigSchema = z
     watch: WatchSchema.default(() => WatchSchema.parse({})),
     alerts: AlertsConfigSchema.default([]),
     probe: ProbeSchema.optional(),
+    origin: OriginSchema.default({ headers: {} }),
+    verify: VerifySchema.default(() => VerifySchema.parse({})),
   })
   .meta({ description: 'cachewarden.yaml' });
 

@@ -13,6 +13,12 @@ import type { HttpRequestInfo, HttpResponseInfo, ProfileSpec } from '../semantic
 export const CONFIG_KINDS = ['nginx', 'varnish', 'fastly', 'cloudflare', 'cloudfront', 'akamai'] as const;
 export type ConfigKind = (typeof CONFIG_KINDS)[number];
 
+/**
+ * What verify can check: a configuration kind, or `origin`, the origin's declared response headers
+ * (`origin.headers` in cachewarden.yaml) judged under the top-level `profile:`, with no file at all.
+ */
+export type TargetKind = ConfigKind | 'origin';
+
 /** A place in a configuration. `file` is as the user named it (relative paths stay relative). */
 export interface SourceLocation {
   file: string;
@@ -70,7 +76,7 @@ export interface Assumption {
  * The semantics core turns `profile` + `request` + `response` into the store/collapse/share answer.
  */
 export interface RouteEvaluation {
-  kind: ConfigKind;
+  kind: TargetKind;
   /**
    * The block that handled the request, e.g. `location ~ ^/(mypage|orders) (server shop.example.test)`,
    * `vcl_recv → return (hash)`, `cache behaviour /account/*`, `cache rule "html"`, `rule "Dynamic"`.
@@ -91,7 +97,7 @@ export interface RouteEvaluation {
 }
 
 /** Every reader's model has this much; each kind adds its own tree for structural rules. */
-export interface ConfigModelBase<K extends ConfigKind = ConfigKind> {
+export interface ConfigModelBase<K extends TargetKind = TargetKind> {
   kind: K;
   /** A short name for output: the main file, or `fastly service <id> v12`. */
   name: string;

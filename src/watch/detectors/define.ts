@@ -100,13 +100,7 @@ export function defineDetector<M extends string>(d: DetectorDefinition<M>): Dete
   return d;
 }
 
-export function docsUrl(id: string): string {
-  return `docs/rules/${id.replace(/\//g, '-')}.md`;
-}
-
-export function formatMessage(template: string, data: Record<string, string | number> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (data[k] === undefined ? m : String(data[k])));
-}
+export { docsUrl, formatMessage } from '../../core/rule-text.ts';
 
 /** The identity of the requester as a finding names it. */
 export function viewerOf(e: CacheEvent): IdentityHash | 'anonymous' {

@@ -1,12 +1,14 @@
 /**
- * The rule catalogue, generated from the rule modules (watch detectors, probe techniques):
+ * The rule catalogue, generated from the rule modules (verify rules, watch detectors, probe techniques):
  * docs/rules/README.md (index) and one page per rule. `npm run docs` writes them; a test fails when they are stale.
  */
 import type { CacheEvent } from '../core/event.ts';
-import { docsUrl, type DetectorDefinition, type DetectorExample } from './detectors/define.ts';
-import { DETECTORS } from './detectors/index.ts';
+import { docsUrl, type DetectorDefinition, type DetectorExample } from '../watch/detectors/define.ts';
+import { DETECTORS } from '../watch/detectors/index.ts';
 import { TECHNIQUES } from '../probe/techniques/index.ts';
 import type { TechniqueDefinition } from '../probe/types.ts';
+import type { VerifyExample, VerifyRuleDefinition } from '../verify/rules/define.ts';
+import { VERIFY_RULES } from '../verify/rules/index.ts';
 
 const short = (h: string | undefined) => (h === undefined ? '—' : h.slice(0, 5));
 
@@ -73,6 +75,54 @@ export function renderRulePage(d: DetectorDefinition): string {
   ].join('\n');
 }
 
+const FENCE: Record<string, string> = { nginx: 'nginx', varnish: 'vcl', fastly: 'vcl', cloudflare: 'json', cloudfront: 'json', akamai: 'json', origin: 'yaml' };
+
+function verifyExampleBlock(ex: VerifyExample, kind: 'bad' | 'good'): string {
+  const expected = (ex.expect ?? []).map((e) => `${e.messageId} at line ${e.line}`).join(', ');
+  const head = kind === 'bad' ? `**Reported** (${expected}): ${ex.name}` : `**Not reported:** ${ex.name}`;
+  const settings: string[] = [`personalized: [${(ex.personalized ?? ['/account*']).map((g) => JSON.stringify(g)).join(', ')}]`];
+  if (ex.profile) settings.push(`profile: ${ex.profile.id}`);
+  if (ex.origin) {
+    settings.push('origin:', '  headers:');
+    for (const [glob, headers] of Object.entries(ex.origin)) {
+      settings.push(`    ${JSON.stringify(glob)}: { ${Object.entries(headers).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')} }`);
+    }
+  }
+  const files = Object.entries(ex.files).flatMap(([name, text]) => [`\`${name}\`:`, '', `\`\`\`${FENCE[ex.kind] ?? ''}`, text.trimEnd(), '```', '']);
+  return [head, '', '`cachewarden.yaml`:', '', '```yaml', ...settings, '```', '', ...files].join('\n');
+}
+
+export function renderVerifyRulePage(r: VerifyRuleDefinition): string {
+  return [
+    `# ${r.id}: ${r.docs.title}`,
+    '',
+    '<!-- Generated from the rule module by `npm run docs`. Do not edit by hand. -->',
+    '',
+    `Severity: **${r.severity}** · Job: verify · Reads: ${r.kinds.map((k) => `\`${k}\``).join(', ')}${r.catalogue ? ` · Research catalogue: ${r.catalogue}` : ''}`,
+    '',
+    r.docs.description,
+    '',
+    '## Fix',
+    '',
+    r.docs.fix,
+    '',
+    '## Messages',
+    '',
+    ...Object.entries(r.messages).map(([id, text]) => `- \`${id}\`: ${String(text)}`),
+    '',
+    '## Examples',
+    '',
+    'Each example is run by the test suite: the bad ones must report exactly these findings, the good ones none.',
+    '',
+    ...r.examples.bad.map((ex) => verifyExampleBlock(ex, 'bad')),
+    ...r.examples.good.map((ex) => verifyExampleBlock(ex, 'good')),
+    '## References',
+    '',
+    ...r.docs.references.map((ref) => `- ${ref}`),
+    '',
+  ].join('\n');
+}
+
 export function renderTechniquePage(t: TechniqueDefinition): string {
   return [
     `# ${t.id}: ${t.title}`,
@@ -103,8 +153,16 @@ export function renderRuleIndex(): string {
     '<!-- Generated from the rule modules by `npm run docs`. Do not edit by hand. -->',
     '',
     'Every check cachewarden runs is a rule module with a stable id, a severity, docs and fix advice,',
-    'and its tests. Watch rules can be turned off or given another severity in the config',
-    '(`watch.rules`); probe techniques can be chosen with `probe.techniques` or `--technique`.',
+    'and its tests. Verify and watch rules can be turned off or given another severity in the config',
+    '(`verify.rules`, `watch.rules`); probe techniques can be chosen with `probe.techniques` or `--technique`.',
+    'A verify finding can be silenced on one line with a comment naming the rule and why:',
+    '`# cachewarden-disable-next-line verify/nginx/key-missing-host -- one server per zone here`.',
+    '',
+    '## verify (cache and CDN configuration)',
+    '',
+    '| Rule | Severity | Reads | What it catches |',
+    '| --- | --- | --- | --- |',
+    ...VERIFY_RULES.map((r) => `| [\`${r.id}\`](${ruleFile(r.id).replace(/^docs\/rules\//, '')}) | ${r.severity} | ${r.kinds.length > 3 ? 'every configuration' : r.kinds.join(', ')} | ${r.docs.title} |`),
     '',
     '## watch (live and replayed access logs)',
     '',
@@ -126,6 +184,7 @@ export function renderRuleIndex(): string {
 /** Generated pages: path → content. */
 export function ruleDocs(): Record<string, string> {
   const out: Record<string, string> = { 'docs/rules/README.md': renderRuleIndex() };
+  for (const r of VERIFY_RULES) out[ruleFile(r.id)] = renderVerifyRulePage(r);
   for (const d of DETECTORS) out[ruleFile(d.id)] = renderRulePage(d);
   for (const t of TECHNIQUES) out[ruleFile(t.id)] = renderTechniquePage(t);
   return out;
