@@ -12,6 +12,7 @@ import { makePopulation } from '../people.ts';
 import type { Credentials, Item, PeopleDirectory, Person, Population, Transaction } from '../people.ts';
 import { LAB_IDENTITY_KEY, OWNER_TAG_HEADER, ownerTags } from './owner-tag.ts';
 import * as render from './render.ts';
+import { globToRegExp } from '../../src/core/glob.ts';
 
 /**
  * Cache headers on personalized responses (`/mypage`, `/orders`, `/transactions/<id>`, `/api/me`,
@@ -75,6 +76,14 @@ export interface OriginOptions {
    * for the other personalized routes), like frameworks that ignore trailing segments. Default true.
    */
   lenientRouting?: boolean;
+  /** Name of the session cookie (default `sid`), e.g. to match the cookie a verified config bypasses on. */
+  sessionCookie?: string;
+  /**
+   * More personalized routes, as `personalized:` globs: any GET path matching one that no other
+   * route serves answers like `/mypage` (JSON under `/api/`), for `verify --prove` on a site whose
+   * personal pages live elsewhere (`/account*`).
+   */
+  extraPersonalized?: readonly string[];
   /** Called once per answered request (after the response is sent). */
   onRequest?: (record: OriginRequestRecord) => void;
 }
@@ -113,7 +122,9 @@ export interface Origin extends PeopleDirectory {
   readonly items: readonly Item[];
   readonly transactions: readonly Transaction[];
   /** Effective options (defaults filled in). */
-  readonly options: Readonly<Required<Omit<OriginOptions, 'onRequest' | 'port' | 'host' | 'personalizedHeaderSet'>>>;
+  readonly options: Readonly<Required<Omit<OriginOptions, 'onRequest' | 'port' | 'host' | 'personalizedHeaderSet' | 'sessionCookie' | 'extraPersonalized'>>>;
+  /** The session cookie's name. */
+  readonly sessionCookie: string;
   credentialsFor(userId: string): Credentials;
   person(id: string): Person | undefined;
   userForEmail(email: string): Person | undefined;
@@ -194,6 +205,9 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
   const pop = makePopulation({ seed: options.seed, people: options.people });
   const resolved = { ...options, seed: pop.seed };
   let headerSet = opts.personalizedHeaderSet;
+  const cookieName = opts.sessionCookie ?? SESSION_COOKIE;
+  if (!/^[A-Za-z0-9_-]+$/.test(cookieName)) throw new RangeError(`bad session cookie name: ${cookieName}`);
+  const extraRoutes = (opts.extraPersonalized ?? []).map(globToRegExp);
   const tags = ownerTags(options.ownerTagKey);
   const sessions = new Map<string, string>(); // sid -> user id
   const tokens = new Map<string, string>(); // bearer token -> user id
@@ -222,7 +236,7 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
       const user = uid ? pop.person(uid) : undefined;
       if (user) return { user, via: 'bearer', token: m![1] as string };
     }
-    const sid = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+    const sid = parseCookies(req.headers.cookie).get(cookieName);
     if (sid) {
       const uid = sessions.get(sid);
       const user = uid ? pop.person(uid) : undefined;
@@ -232,7 +246,7 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
   }
 
   function sessionCookie(sid: string): string {
-    return `${SESSION_COOKIE}=${sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age=1800`;
+    return `${cookieName}=${sid}; Path=/; HttpOnly; SameSite=Lax; Max-Age=1800`;
   }
 
   function rolling(reply: FastifyReply, auth: Auth | undefined): void {
@@ -335,10 +349,10 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
   });
 
   app.post('/logout', async (req, reply) => {
-    const sid = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+    const sid = parseCookies(req.headers.cookie).get(cookieName);
     if (sid) sessions.delete(sid);
     reply.header('cache-control', 'no-store');
-    reply.header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
+    reply.header('set-cookie', `${cookieName}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`);
     return reply.redirect('/', 302);
   });
 
@@ -463,7 +477,18 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
     return asset.body;
   });
 
-  app.setNotFoundHandler(async (_req, reply) => notFound(reply, false));
+  app.setNotFoundHandler(async (req, reply) => {
+    const path = (req.url.split('?')[0] ?? '/');
+    if (req.method === 'GET' && extraRoutes.some((re) => re.test(path))) {
+      if (path.startsWith('/api/')) {
+        const user = await requireApiUser(req, reply);
+        return user ? render.meJson(user) : reply;
+      }
+      const user = await requireHtmlUser(req, reply);
+      return user ? render.myPage(user, pop) : reply;
+    }
+    return notFound(reply, false);
+  });
 
   await app.listen({ host, port: opts.port ?? 0 });
   const addr = app.server.address();
@@ -481,6 +506,7 @@ export async function startOrigin(opts: OriginOptions = {}): Promise<Origin> {
     get options() {
       return { ...resolved };
     },
+    sessionCookie: cookieName,
     credentialsFor: (id) => pop.credentialsFor(id),
     person: (id) => pop.person(id),
     userForEmail: (email) => pop.userForEmail(email),

@@ -272,3 +272,24 @@ test('counters count what the origin answered', async () => {
     await o.close();
   }
 });
+
+test('a configurable session cookie name and extra personalized routes (for verify --prove)', async () => {
+  const origin = await startOrigin({ delayMs: 0, sessionCookie: 'session', extraPersonalized: ['/account*', '/api/profile'] });
+  try {
+    const c = origin.credentialsFor('u01');
+    const login = await fetch(`${origin.url}/login`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ user: c.user, password: c.password }) });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    assert.match(cookie, /^session=[0-9a-f]{32}$/);
+    const page = await fetch(`${origin.url}/account/settings`, { headers: { cookie } });
+    assert.equal(page.status, 200);
+    assert.ok((await page.text()).includes(origin.person('u01')!.name));
+    assert.equal(page.headers.get('cache-control'), 'private, no-store');
+    const api = await fetch(`${origin.url}/api/profile`, { headers: { cookie } });
+    assert.equal((await api.json() as { account: { email: string } }).account.email, origin.person('u01')!.email);
+    assert.equal((await fetch(`${origin.url}/elsewhere`, { headers: { cookie } })).status, 404);
+    const anonymous = await fetch(`${origin.url}/account`, { redirect: 'manual' });
+    assert.notEqual(anonymous.status, 200);
+  } finally {
+    await origin.close();
+  }
+});
