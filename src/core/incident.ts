@@ -60,6 +60,8 @@ export interface IncidentSnapshot {
   samples: Evidence[];
   /** Seconds from the first leaking line's event time to when the incident was opened (detection delay). */
   detectionDelaySec?: number;
+  /** Free text the job attaches, shown as a preformatted block (verify: the diff of what changed in the configuration). */
+  details?: string;
 }
 
 export const ALERT_KINDS = ['opened', 'updated', 'resolved'] as const;

@@ -33,6 +33,8 @@ export interface AlertView {
   docs: string;
   /** Sample evidence lines, identities hashed. */
   evidence: string[];
+  /** The incident's details block (verify: what changed), if any. */
+  details: string | undefined;
   /** `Incident <id> · state open · raised by watch`. */
   footer: string;
 }
@@ -131,6 +133,7 @@ export function describeAlert(alert: Alert, opts: FormatOptions = {}): AlertView
     fix: inc.fix,
     docs: inc.docs,
     evidence: inc.samples.slice(0, maxSamples).map((e) => evidenceLine(e, full)),
+    details: inc.details,
     footer: `Incident ${inc.id} · state ${inc.state} · raised by ${alert.job}`,
   };
 }
@@ -151,6 +154,7 @@ export function formatText(alert: Alert, opts: FormatOptions = {}): { title: str
   if (v.evidence.length > 0) {
     lines.push('', 'Evidence (identities are keyed hashes):', ...v.evidence.map((e) => `  ${e}`));
   }
+  if (v.details) lines.push('', 'Details:', ...v.details.split('\n').map((l) => `  ${l}`));
   lines.push('', v.footer);
   return { title: v.title, body: lines.join('\n') };
 }

@@ -80,6 +80,7 @@ export function slackMessage(alert: Alert): { text: string; blocks: Array<Record
     }
     if (kept.length > 0) blocks.push(section(`${head}${kept.join('\n')}\`\`\``));
   }
+  if (v.details) blocks.push(section(`*Details*\n\`\`\`${escapeMrkdwn(truncate(v.details.replace(/`/g, "'"), SLACK_LIMITS.section - 20))}\`\`\``));
   const docsLink = /^https?:\/\/[^\s<>|]+$/.test(v.docs) ? `<${v.docs}|Rule docs>` : escapeMrkdwn(v.docs);
   blocks.push({
     type: 'context',

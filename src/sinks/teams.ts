@@ -39,6 +39,12 @@ export function adaptiveCard(alert: Alert): Record<string, unknown> {
       },
     );
   }
+  if (v.details) {
+    body.push(
+      { type: 'TextBlock', text: 'Details', weight: 'Bolder', wrap: true },
+      { type: 'TextBlock', text: truncate(v.details, 4000), fontType: 'Monospace', size: 'Small', wrap: true },
+    );
+  }
   body.push({ type: 'TextBlock', text: v.footer, isSubtle: true, size: 'Small', wrap: true });
   const card: Record<string, unknown> = {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
