@@ -136,3 +136,17 @@ export function where(at: SourceLocation): string {
 export function provenanceFor(e: RouteEvaluation, ...options: string[]): Provenance[] {
   return e.provenance.filter((p) => options.some((o) => p.option === o || p.option.startsWith(`${o}.`)));
 }
+
+/** `proxy_ignore_headers (S1.conf:52), proxy_cache_valid (S1.conf:53)`: the first word of each setting with its place. */
+export function settingLines(provenance: readonly Provenance[]): string {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const p of provenance) {
+    const head = p.text.trim().split(/[\s(;:=]/)[0] || p.text;
+    const item = `${head} (${p.at.file.split('/').pop()}:${p.at.line})`;
+    if (seen.has(item)) continue;
+    seen.add(item);
+    out.push(item);
+  }
+  return out.join(', ');
+}

@@ -6,7 +6,7 @@
  */
 import { CONFIG_KINDS } from '../../types.ts';
 import { deceptionUrls } from '../../routes.ts';
-import { defineVerifyRule, where } from '../define.ts';
+import { defineVerifyRule, settingLines, where } from '../define.ts';
 
 export default defineVerifyRule({
   id: 'verify/route/deception',
@@ -92,7 +92,7 @@ export default defineVerifyRule({
               url,
               route: route.path,
               handler: evaluation.handler.label,
-              lines: evaluation.provenance.length > 0 ? evaluation.provenance.map((p) => `${p.text} (${where(p.at)})`).join(', ') : where(evaluation.handler.at),
+              lines: evaluation.provenance.length > 0 ? settingLines(evaluation.provenance) : where(evaluation.handler.at),
             },
             at: evaluation.handler.at,
             related: evaluation.provenance,

@@ -5,7 +5,7 @@
  * at the block that handles the route, with the lines that made it happen.
  */
 import { CONFIG_KINDS } from '../../types.ts';
-import { defineVerifyRule, where } from '../define.ts';
+import { defineVerifyRule, settingLines, where } from '../define.ts';
 
 export default defineVerifyRule({
   id: 'verify/route/personalized-shared',
@@ -80,9 +80,7 @@ export default defineVerifyRule({
         const { evaluation, verdict } = route.worst();
         const share = verdict.sharedAcrossIdentities.value;
         if (share === 'no') return;
-        const lines = evaluation.provenance.length > 0
-          ? evaluation.provenance.map((p) => `${p.text} (${where(p.at)})`).join(', ')
-          : `${evaluation.handler.label} (${where(evaluation.handler.at)})`;
+        const lines = evaluation.provenance.length > 0 ? settingLines(evaluation.provenance) : `${evaluation.handler.label} (${where(evaluation.handler.at)})`;
         ctx.report({
           messageId: share === 'yes' ? 'shared' : 'collapsed',
           data: {
