@@ -3,23 +3,17 @@
  * cachewarden CLI entry point: pick the command, parse its flags, load the config,
  * run it, map errors to one line and an exit code.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CwError, isCwError } from '../core/errors.ts';
 import { nearest } from '../core/suggest.ts';
 import { loadConfig, type LoadedConfig } from '../config/load.ts';
 import { GLOBAL_FLAGS, type Command, type CommandContext, type FlagSpecs, type Output } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
+import { packageVersion } from './version.ts';
 import { commandHelp, mainHelp } from './help.ts';
 
-/** The package version; package.json is two levels up from src/cli, three from dist/src/cli. */
-export function packageVersion(): string {
-  for (const rel of ['../../package.json', '../../../package.json']) {
-    const url = new URL(rel, import.meta.url);
-    if (existsSync(url)) return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
-  }
-  return 'unknown';
-}
+export { packageVersion } from './version.ts';
 
 /**
  * stdout/stderr for a command. A reader that goes away (`cachewarden lab | head`) closes the pipe:

@@ -42,7 +42,7 @@ export interface VerifyResult {
   suppressed: number;
 }
 
-export type RuleOverrides = Readonly<Record<string, 'off' | Severity>>;
+export type RuleOverrides = Readonly<Partial<Record<string, 'off' | Severity>>>;
 
 export interface VerifyOptions {
   rules: readonly VerifyRuleDefinition[];
