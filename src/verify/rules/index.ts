@@ -1,16 +1,28 @@
 /**
- * Every verify rule, sorted by id. A meta-test checks this list against the files under
- * src/verify/rules/<target>/<problem>.ts and against docs/rules/.
+ * Every verify rule, sorted by id. Each folder (one per target) keeps its own sorted list in its
+ * index.ts; a meta-test checks the lists against the files and against docs/rules/.
  */
+import { AKAMAI_RULES } from './akamai/index.ts';
+import { CLOUDFLARE_RULES } from './cloudflare/index.ts';
+import { CLOUDFRONT_RULES } from './cloudfront/index.ts';
 import type { VerifyRuleDefinition } from './define.ts';
-import originVaryCookieOnly from './origin/vary-cookie-only.ts';
-import originZeroTtlIsNotPrivate from './origin/zero-ttl-is-not-private.ts';
-import routeDeception from './route/deception.ts';
-import routePersonalizedShared from './route/personalized-shared.ts';
+import { FASTLY_RULES } from './fastly/index.ts';
+import { NGINX_RULES } from './nginx/index.ts';
+import { ORIGIN_RULES } from './origin/index.ts';
+import { ROUTE_RULES } from './route/index.ts';
+import { VARNISH_RULES } from './varnish/index.ts';
 
 export const VERIFY_RULES: readonly VerifyRuleDefinition[] = [
-  originVaryCookieOnly,
-  originZeroTtlIsNotPrivate,
-  routeDeception,
-  routePersonalizedShared,
-] as VerifyRuleDefinition[];
+  ...AKAMAI_RULES,
+  ...CLOUDFLARE_RULES,
+  ...CLOUDFRONT_RULES,
+  ...FASTLY_RULES,
+  ...NGINX_RULES,
+  ...ORIGIN_RULES,
+  ...ROUTE_RULES,
+  ...VARNISH_RULES,
+];
+
+export function verifyRuleById(id: string): VerifyRuleDefinition | undefined {
+  return VERIFY_RULES.find((r) => r.id === id);
+}

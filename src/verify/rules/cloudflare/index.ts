@@ -1,0 +1,4 @@
+/** The cloudflare verify rules, sorted by id (one file per rule in this folder). */
+import type { VerifyRuleDefinition } from '../define.ts';
+
+export const CLOUDFLARE_RULES: readonly VerifyRuleDefinition[] = [] as VerifyRuleDefinition[];

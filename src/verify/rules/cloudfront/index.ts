@@ -1,0 +1,4 @@
+/** The cloudfront verify rules, sorted by id (one file per rule in this folder). */
+import type { VerifyRuleDefinition } from '../define.ts';
+
+export const CLOUDFRONT_RULES: readonly VerifyRuleDefinition[] = [] as VerifyRuleDefinition[];

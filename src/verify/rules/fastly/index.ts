@@ -1,0 +1,4 @@
+/** The fastly verify rules, sorted by id (one file per rule in this folder). */
+import type { VerifyRuleDefinition } from '../define.ts';
+
+export const FASTLY_RULES: readonly VerifyRuleDefinition[] = [] as VerifyRuleDefinition[];

@@ -1,0 +1,6 @@
+/** The cross-engine route rules (asked of every configuration kind), sorted by id. */
+import type { VerifyRuleDefinition } from '../define.ts';
+import deception from './deception.ts';
+import personalizedShared from './personalized-shared.ts';
+
+export const ROUTE_RULES: readonly VerifyRuleDefinition[] = [deception, personalizedShared] as VerifyRuleDefinition[];
