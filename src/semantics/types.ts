@@ -203,6 +203,8 @@ export interface VarnishOptions {
   recv?: 'builtin' | 'hash' | 'pass';
   /** Custom vcl_recv unsets req.http.Cookie before lookup (the origin then sees no cookie). */
   stripRequestCookie?: boolean;
+  /** `set req.hash_ignore_busy = true` in vcl_recv: the request never waits on another's fetch (no collapsing). */
+  hashIgnoreBusy?: boolean;
   /** Extra vcl_hash inputs (request header names, or `cookie:<name>`). */
   hashExtra?: string[];
   /**

@@ -94,7 +94,7 @@ function varnishRules(p: VarnishId) {
       id: `${p}/custom-unset-set-cookie`,
       source: 'Custom vcl_backend_response (option backendResponse.unsetSetCookie)',
       certainty: 'documented',
-      text: 'Custom VCL unsets Set-Cookie, so builtin no longer sees it: the body becomes cacheable.',
+      text: 'Custom VCL unsets Set-Cookie: when the origin sends one, builtin no longer sees it and the body becomes cacheable.',
     },
     customUnsetVary: { id: `${p}/custom-unset-vary`, source: 'Custom vcl_backend_response (option backendResponse.unsetVary)', certainty: 'documented', text: 'Custom VCL unsets Vary: one object serves every request for the key.' },
     customUncacheable: {
@@ -171,6 +171,13 @@ function varnishRules(p: VarnishId) {
           certainty: 'documented',
           text: 'Varnish 7.x cannot serve an object with ttl=0 and grace=0 to rushed waiters: they re-queue and are served one at a time.',
         },
+    hashIgnoreBusy: {
+      id: `${p}/hash-ignore-busy`,
+      source: 'Varnish req.hash_ignore_busy (vcl_recv)',
+      url: 'https://varnish-cache.org/docs/trunk/reference/vcl-var.html#req-hash-ignore-busy',
+      certainty: 'documented',
+      text: 'vcl_recv sets req.hash_ignore_busy: the request does not wait for a fetch in progress, so nothing is handed to waiters.',
+    },
     graceStale: { id: `${p}/grace`, source: 'Varnish grace (default_grace, stale-while-revalidate)', url: PARAMS, certainty: 'documented', text: 'Within {grace} s of grace the object is served stale while it is refreshed, or when the backend fails.' },
     noGrace: { id: `${p}/no-grace`, source: 'Varnish grace (default_grace)', url: PARAMS, certainty: 'documented', text: 'Grace is 0: the object is not served stale.' },
     noKeep: {
@@ -283,11 +290,12 @@ function customVcl(R: Rules, x: Exchange, o: Opts, notes: Reason[]): Beresp {
   const br = o.backendResponse ?? {};
   if (br.ttl !== undefined) b.reasons.ttl = stamp(R.customTtl, { ttl: (b.ttl = br.ttl) });
   if (br.grace !== undefined) b.reasons.grace = stamp(R.customGrace, { grace: (b.grace = br.grace) });
-  if (br.unsetSetCookie && b.setCookie) {
+  // A reader that evaluated the VCL may already have removed the header from the response: the note stands either way.
+  if (br.unsetSetCookie) {
     b.setCookie = false;
     notes.push(stamp(R.customUnsetSetCookie));
   }
-  if (br.unsetVary && b.vary.length > 0) {
+  if (br.unsetVary) {
     b.vary = [];
     notes.push(stamp(R.customUnsetVary));
   }
@@ -348,7 +356,9 @@ function varnishResponse(id: VarnishId, R: Rules, x: Exchange, o: Opts): Profile
     stale: b.grace > 0
       ? answer({ whileRevalidate: b.grace, ifError: b.grace, whileUpdating: false }, [stamp(R.graceStale, { grace: b.grace }), b.reasons.grace])
       : answer({ whileRevalidate: 0, ifError: 0, whileUpdating: false }, [stamp(R.noGrace), b.reasons.grace]),
-    collapse: answer(collapse, [stamp(ttl0 ? R.collapseTtl0 : R.collapseShare), b.reasons.ttl]),
+    collapse: o.hashIgnoreBusy
+      ? answer<CollapseValue>('none', [stamp(R.hashIgnoreBusy)])
+      : answer(collapse, [stamp(ttl0 ? R.collapseTtl0 : R.collapseShare), b.reasons.ttl]),
     varyOn: honouredVary({ ...x.s, vary: b.vary }, { none: R.varyNone, vary: R.vary, star: R.varyStar }),
   };
   if (ttl0) fetch.noRevalidation = stamp(R.noKeep);
@@ -373,6 +383,7 @@ const OPTION_DOCS = [
   { name: 'recv', default: "'builtin'", meaning: "Custom vcl_recv: 'hash' (skip builtin's Cookie/Authorization pass), 'pass', or 'builtin'." },
   { name: 'stripRequestCookie', default: 'false', meaning: 'Custom vcl_recv unsets req.http.Cookie before lookup.' },
   { name: 'hashExtra', default: '[]', meaning: 'Extra vcl_hash inputs: header names or cookie:<name>.' },
+  { name: 'hashIgnoreBusy', default: '(none)', meaning: 'req.hash_ignore_busy set in vcl_recv: no waiting list, no collapsing.' },
   { name: 'disabledBuiltinChecks', default: '(none)', meaning: 'Builtin checks neutralised by an overridden hook sub (req-cookie, req-authorization, beresp-stale, beresp-cookie, beresp-control, beresp-vary).' },
   { name: 'backendResponse', default: '(none)', meaning: 'Custom vcl_backend_response: ttl, grace, skipBuiltin (early return(deliver)), unsetSetCookie, unsetVary, uncacheable.' },
 ] as const;
