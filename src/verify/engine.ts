@@ -10,7 +10,7 @@ import { severityRank, type Severity } from '../core/severity.ts';
 import { explain } from '../semantics/index.ts';
 import type { Reason, Verdict } from '../semantics/types.ts';
 import { docsUrl, formatMessage } from '../core/rule-text.ts';
-import { type FindingInput, type RouteView, type VerifyRuleDefinition, type VerifySettings, REQUEST_VARIANTS, type RequestVariant } from './rules/define.ts';
+import { type ExchangeOptions, type FindingInput, type RouteView, type VerifyRuleDefinition, type VerifySettings, REQUEST_VARIANTS, type RequestVariant } from './rules/define.ts';
 import { originResponseFor, personalizedRoutes, requestFor } from './routes.ts';
 import type { ConfigModelBase, Provenance, RouteEvaluation, TargetKind } from './types.ts';
 
@@ -54,9 +54,14 @@ export interface VerifyOptions {
 const SHARE_RANK: Record<Verdict['sharedAcrossIdentities']['value'], number> = { no: 0, 'collapsing-only': 1, yes: 2 };
 
 /** A RouteView over one model for one URL and variant. */
-function makeView(model: ConfigModelBase, settings: VerifySettings, url: string, glob: string, variant: RequestVariant, now: number): RouteView {
+function makeView(model: ConfigModelBase, settings: VerifySettings, url: string, glob: string, variant: RequestVariant, now: number, opts: ExchangeOptions = {}): RouteView {
   const request = requestFor(url, variant, settings);
   const origin = originResponseFor(url, settings, now);
+  if (opts.responseHeaders) {
+    const headers = { ...(origin.response.headers as Record<string, string>) };
+    for (const [k, v] of Object.entries(opts.responseHeaders)) headers[k.toLowerCase()] = v;
+    origin.response = { ...origin.response, headers };
+  }
   const evaluations = model.evaluate(request, origin.response);
   const verdicts = new Map<RouteEvaluation, Verdict>();
   const verdict = (e: RouteEvaluation): Verdict => {
@@ -89,7 +94,7 @@ function makeView(model: ConfigModelBase, settings: VerifySettings, url: string,
       }
       return { evaluation: best, verdict: bestVerdict };
     },
-    evaluateUrl: (other: string) => makeView(model, settings, other, glob, variant, now),
+    evaluateUrl: (other: string) => makeView(model, settings, other, glob, variant, now, opts),
   };
   return view;
 }
@@ -171,7 +176,7 @@ export function runVerify(models: readonly ConfigModelBase[], settings: VerifySe
           docs: docsUrl(rule.id),
         });
       };
-      return rule.create({ settings, report });
+      return rule.create({ settings, report, exchange: (m, url, variant, opts) => makeView(m, settings, url, url, variant, now, opts) });
     });
 
     for (const h of handlers) h.config?.(model);

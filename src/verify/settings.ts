@@ -15,6 +15,8 @@ export interface SettingsInput {
   host?: string | undefined;
   profile?: ProfileSpec;
   origin?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Public pages to ask about (default `/`). */
+  publicPaths?: readonly string[];
   /** Where each origin.headers glob is declared (file, line, column). */
   locateOrigin?: (glob: string) => { file: string; line: number; column: number } | undefined;
 }
@@ -29,6 +31,7 @@ export function makeSettings(input: SettingsInput): VerifySettings {
     sessionCookie: cookies[0] ?? 'sid',
     host: input.host,
     profile: input.profile ?? { id: 'rfc9111' },
+    publicPaths: [...(input.publicPaths ?? ['/'])],
     originHeaders: Object.entries(input.origin ?? {}).map(([glob, h]) => {
       const at = input.locateOrigin?.(glob);
       return at ? { glob, headers: h, at } : { glob, headers: h };
@@ -55,6 +58,7 @@ export function settingsFromConfig(loaded: LoadedConfig, extraPersonalized: read
     host: c.verify.host ?? probeHost(c),
     profile: { id: c.profile } as ProfileSpec,
     origin: c.origin.headers,
+    publicPaths: c.probe?.publicPaths ?? ['/'],
     locateOrigin: (glob) => {
       const at = loaded.locate(['origin', 'headers', glob]);
       return at ? { file: loaded.file, ...at } : undefined;

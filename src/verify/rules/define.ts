@@ -33,6 +33,8 @@ export interface VerifySettings {
   host: string | undefined;
   /** The CDN or cache in front of the origin (top-level `profile:`), for origin-side checks. */
   profile: ProfileSpec;
+  /** Public pages (shared by design) to ask about, e.g. for a cached Set-Cookie (`probe.publicPaths`, default `/`). */
+  publicPaths: readonly string[];
   /** Declared origin response headers per route glob (`origin.headers`), in declaration order. */
   originHeaders: ReadonlyArray<{ glob: string; headers: Readonly<Record<string, string>>; at?: SourceLocation }>;
 }
@@ -73,9 +75,16 @@ export interface FindingInput<M extends string = string> {
   reasons?: readonly Reason[];
 }
 
+export interface ExchangeOptions {
+  /** Extra origin response headers for this exchange (e.g. a `Set-Cookie`), added to the declared or assumed ones. */
+  responseHeaders?: Readonly<Record<string, string>>;
+}
+
 export interface VerifyContext<M extends string = string> {
   readonly settings: VerifySettings;
   report(finding: FindingInput<M>): void;
+  /** Ask a configuration about any URL (public pages, variants), as a route handler would see it. */
+  exchange(model: ConfigModelBase, url: string, variant: RequestVariant, opts?: ExchangeOptions): RouteView;
 }
 
 export interface VerifyHandlers {

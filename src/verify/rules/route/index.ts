@@ -2,5 +2,6 @@
 import type { VerifyRuleDefinition } from '../define.ts';
 import deception from './deception.ts';
 import personalizedShared from './personalized-shared.ts';
+import setCookieShared from './set-cookie-shared.ts';
 
-export const ROUTE_RULES: readonly VerifyRuleDefinition[] = [deception, personalizedShared] as VerifyRuleDefinition[];
+export const ROUTE_RULES: readonly VerifyRuleDefinition[] = [deception, personalizedShared, setCookieShared] as VerifyRuleDefinition[];
