@@ -10,13 +10,11 @@ import { CwError } from '../../core/errors.ts';
 import { atLeast, SEVERITIES, type Severity } from '../../core/severity.ts';
 import { nearest } from '../../core/suggest.ts';
 import { parseDuration } from '../../config/schema.ts';
-import { createSinks, Dispatcher } from '../../sinks/index.ts';
 import { runVerify, type VerifyResult } from '../../verify/engine.ts';
-import { PROVIDERS, type Provider } from '../../verify/fetch/index.ts';
-import { alertsFor, checkLive, type LiveCheck } from '../../verify/live.ts';
+import { PROVIDERS, type Provider } from '../../verify/fetch/types.ts';
+import type { LiveCheck } from '../../verify/live.ts';
 import { loadTarget } from '../../verify/load.ts';
 import { originModel } from '../../verify/origin.ts';
-import { proveConfig, renderProof } from '../../verify/prove.ts';
 import { renderJson } from '../../verify/report/json.ts';
 import { renderSarif } from '../../verify/report/sarif.ts';
 import { renderText, summaryLine } from '../../verify/report/text.ts';
@@ -123,6 +121,8 @@ A finding can be silenced on its line with \`# cachewarden-disable-next-line <ru
 
     if (flags.prove) {
       if (files.length === 0) throw new CwError('CW_USAGE_BAD_FLAG', '--prove: name the nginx.conf or .vcl file to boot');
+      // Loaded on demand: --prove brings in the lab (origin, engines) and the probe.
+      const { proveConfig, renderProof } = await import('../../verify/prove.ts');
       let leaked = false;
       for (const file of files) {
         const proof = await proveConfig(file, { settings, varnishVersion, ...(kind ? { kind } : {}), signal });
@@ -133,6 +133,9 @@ A finding can be silenced on its line with \`# cachewarden-disable-next-line <ru
     }
 
     if (providers.length > 0) {
+      // Loaded on demand: the fetchers, snapshot store and sinks.
+      const { alertsFor, checkLive } = await import('../../verify/live.ts');
+      const { createSinks, Dispatcher } = await import('../../sinks/index.ts');
       const cfg = config?.config;
       const snapshots = cfg?.verify.snapshots ?? '.cachewarden/verify';
       const every = flags.every === undefined ? undefined : parseDuration(flags.every);
