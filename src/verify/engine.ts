@@ -183,8 +183,12 @@ export function runVerify(models: readonly ConfigModelBase[], settings: VerifySe
 
     const routeHandlers = handlers.filter((h) => h.route);
     if (routeHandlers.length === 0) continue;
+    // Only the credentials this site uses: no cookie variant without identity cookies, no bearer variant unless Authorization identifies.
+    const variants = REQUEST_VARIANTS.filter(
+      (v) => (v !== 'cookie' || (settings.identity.cookies ?? []).length > 0) && (v !== 'authorization' || (settings.identity.headers ?? []).some((h) => h.toLowerCase() === 'authorization')),
+    );
     for (const { path, glob } of routes) {
-      for (const variant of REQUEST_VARIANTS) {
+      for (const variant of variants) {
         const view = makeView(model, settings, path, glob, variant, now);
         exchanges++;
         for (const h of routeHandlers) h.route!(view, model);
