@@ -151,7 +151,8 @@ export function settingLines(provenance: readonly Provenance[]): string {
   const seen = new Set<string>();
   const out: string[] = [];
   for (const p of provenance) {
-    const head = p.text.trim().split(/[\s(;:=]/)[0] || p.text;
+    const text = p.text.trim().replace(/;$/, '');
+    const head = text.length <= 40 ? text : text.split(/[\s(;:=]/)[0] || text;
     const item = `${head} (${p.at.file.split('/').pop()}:${p.at.line})`;
     if (seen.has(item)) continue;
     seen.add(item);
