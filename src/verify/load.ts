@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { CwError } from '../core/errors.ts';
 import type { IdentityHints } from '../semantics/types.ts';
-import { detectCloudKind, loadCloud, type CloudKind } from './cloudflare/index.ts';
+import { detectCloudKind, loadCloud, type CloudKind } from './cloud.ts';
 import { loadNginx } from './nginx/index.ts';
 import { ConfigParseError, CONFIG_KINDS, type ConfigKind, type ConfigModelBase } from './types.ts';
 import { loadVcl } from './vcl/index.ts';

@@ -19,7 +19,7 @@ import { requestCtx, type RequestCtx } from '../../semantics/exchange.ts';
 import type { AkamaiOptions, HttpRequestInfo, HttpResponseInfo } from '../../semantics/types.ts';
 import { renderInline } from '../json-source.ts';
 import type { Assumption, Provenance, RouteEvaluation } from '../types.ts';
-import { mergeOutcomes } from '../cloudflare/zone.ts';
+import { mergeOutcomes } from '../branches.ts';
 import { criterionMatches } from './criteria.ts';
 import { parseTtl, type AkamaiConfig, type AkamaiRule, type Feature } from './load.ts';
 

@@ -7,4 +7,3 @@ export { parseExpression, textOf, ExpressionSyntaxError, COMPARE_OPS, type Compa
 export { requestFields, truth, value, Unknown, Spread, MISSING, type Fields, type Value, type Truth, type Atom, type Assumed } from './evaluate.ts';
 export { CLOUDFLARE_FILES, isCloudflareDocument, pageRuleMatcher, pageRuleMatches, type CacheRule, type PageRule, type PageRuleAction, type ZoneSetting, type CloudflareConfig } from './load.ts';
 export { MAX_BRANCHES, type CloudflareEvaluation } from './zone.ts';
-export { detectCloudKind, loadCloud, CLOUD_KINDS, type CloudKind, type CloudModel } from './cloud.ts';

@@ -24,6 +24,7 @@
 import { basename } from 'node:path';
 import { requestCtx } from '../../semantics/exchange.ts';
 import type { CloudflareOptions, HttpRequestInfo, HttpResponseInfo } from '../../semantics/types.ts';
+import { mergeOutcomes } from '../branches.ts';
 import { isObject, renderInline, type JsonPath, type JsonSource } from '../json-source.ts';
 import type { Assumption, Provenance, RouteEvaluation, SourceLocation } from '../types.ts';
 import { requestFields, truth, type Fields } from './evaluate.ts';
@@ -72,21 +73,6 @@ export function evaluateZone(config: CloudflareConfig, req: HttpRequestInfo, res
   return mergeOutcomes(evaluations, (e) => JSON.stringify([e.handler.label, e.profile, e.caching]));
 }
 
-/**
- * One evaluation per distinct outcome. Branches that end the same are merged, keeping only the
- * assumptions (and unmodelled settings) they share: a condition both ways of which give the
- * same result did not matter.
- */
-export function mergeOutcomes<E extends RouteEvaluation & { unmodelled: readonly Provenance[] }>(evaluations: readonly E[], key: (e: E) => string): E[] {
-  const groups = new Map<string, E[]>();
-  for (const e of evaluations) groups.set(key(e), [...(groups.get(key(e)) ?? []), e]);
-  const common = <T extends { text: string }>(lists: ReadonlyArray<readonly T[]>): T[] => lists[0]!.filter((a) => lists.every((l) => l.some((b) => b.text === a.text)));
-  return [...groups.values()].map((group) => ({
-    ...group[0]!,
-    assumptions: common(group.map((e) => e.assumptions)),
-    unmodelled: common(group.map((e) => e.unmodelled)),
-  }));
-}
 
 /* ------------------------------------------------------------------ branches */
 

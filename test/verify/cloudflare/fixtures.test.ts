@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { explain } from '../../../src/semantics/index.ts';
 import type { HttpRequestInfo, HttpResponseInfo } from '../../../src/semantics/types.ts';
-import { detectCloudKind, loadCloud, loadCloudflare } from '../../../src/verify/cloudflare/index.ts';
+import { detectCloudKind, loadCloud } from '../../../src/verify/cloud.ts';
+import { loadCloudflare } from '../../../src/verify/cloudflare/index.ts';
 import type { RouteEvaluation } from '../../../src/verify/types.ts';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/cloud');

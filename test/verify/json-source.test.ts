@@ -4,8 +4,8 @@ import { mkdtempSync, openSync, closeSync, ftruncateSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fromText, MAX_JSON_BYTES, readJsonFile, renderInline, scanJson } from '../../../src/verify/json-source.ts';
-import { ConfigParseError } from '../../../src/verify/types.ts';
+import { fromText, MAX_JSON_BYTES, readJsonFile, renderInline, scanJson } from '../../src/verify/json-source.ts';
+import { ConfigParseError } from '../../src/verify/types.ts';
 
 const DOC = '{\n  "rules": [\n    {"id": "a", "expression": "http.host eq \\"x\\""},\n    {"id": "b"}\n  ],\n  "phase": "p",\n  "phase": "q"\n}\n';
 

@@ -1,12 +1,11 @@
 /**
  * The three CDN readers behind one door: which kind a parsed provider document is, and loading
- * a kind from its snapshot files. (It sits in the Cloudflare folder only because of folder
- * ownership; it belongs to all three readers.)
+ * a kind from its snapshot files.
  */
-import { isAkamaiDocument, loadAkamai, type AkamaiModel } from '../akamai/index.ts';
-import { isCloudFrontDocument, loadCloudFront, type CloudFrontModel } from '../cloudfront/index.ts';
-import { loadCloudflare, type CloudflareModel } from './model.ts';
-import { isCloudflareDocument } from './load.ts';
+import { isAkamaiDocument, loadAkamai, type AkamaiModel } from './akamai/index.ts';
+import { isCloudFrontDocument, loadCloudFront, type CloudFrontModel } from './cloudfront/index.ts';
+import { loadCloudflare, type CloudflareModel } from './cloudflare/model.ts';
+import { isCloudflareDocument } from './cloudflare/load.ts';
 
 export const CLOUD_KINDS = ['cloudflare', 'cloudfront', 'akamai'] as const;
 export type CloudKind = (typeof CLOUD_KINDS)[number];
