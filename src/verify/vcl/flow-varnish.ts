@@ -2,8 +2,9 @@
  * One exchange through a Varnish VCL: the user's vcl_recv → vcl_hash → vcl_backend_fetch →
  * vcl_backend_response, with beresp.ttl/grace initialised from Varnish core (varnishCoreTimes).
  * Where the user's code falls through, builtin would run: that is not interpreted but mapped onto
- * the varnish7/varnish8 profile (recv 'builtin', disabledBuiltinChecks, backendResponse…). User
- * overrides of builtin's hook subs (7.0+) are run where builtin would call them.
+ * the varnish7/varnish8 profile (recv 'builtin', disabledBuiltinChecks, backendResponse…), as is
+ * `req.hash_ignore_busy` (hashIgnoreBusy). User overrides of builtin's hook subs (7.0+) are run
+ * where builtin would call them.
  */
 import { decideRequest, decideResponse, varnishCoreTimes } from '../../semantics/index.ts';
 import type { VarnishOptions } from '../../semantics/types.ts';
@@ -15,7 +16,7 @@ import {
 import type { VarnishVersion } from './load.ts';
 import type { Exit, Machine } from './machine.ts';
 import { cloneReq } from './state.ts';
-import { Headers, bool, dur, num, str, type Value } from './values.ts';
+import { Headers, bool, dur, num, str, truthy, type Value } from './values.ts';
 
 type Check = NonNullable<VarnishOptions['disabledBuiltinChecks']>[number];
 type BackendResponse = NonNullable<VarnishOptions['backendResponse']>;
@@ -102,6 +103,11 @@ export function runVarnish(m: Machine, ctx: FlowContext, version: VarnishVersion
   const hadCookie = m.original.headers.has('cookie');
   if (hadCookie && !m.req.headers.has('cookie')) options.stripRequestCookie = true;
   if (disabled.length > 0) options.disabledBuiltinChecks = disabled;
+  if (recv !== 'off' && truthy(m.read('req.hash_ignore_busy')) === true) {
+    // The request does not wait on another's fetch: nothing is handed to waiters.
+    options.hashIgnoreBusy = true;
+    for (const w of changedWrites(m, (w) => CLIENT_METHODS.has(w.method) && w.target === 'req.hash_ignore_busy')) log.add('hashIgnoreBusy', w.stmt);
+  }
   for (const w of changedWrites(m, (w) => CLIENT_METHODS.has(w.method) && /^req\.(http\.|url$|method$)/.test(w.target))) {
     const name = w.target.startsWith('req.http.') ? w.target.slice('req.http.'.length) : w.target.slice('req.'.length);
     log.add(name === 'cookie' && options.stripRequestCookie ? 'stripRequestCookie' : `request.${name}`, w.stmt);
@@ -147,8 +153,10 @@ export function runVarnish(m: Machine, ctx: FlowContext, version: VarnishVersion
     br.skipBuiltin = true;
     log.add('backendResponse.uncacheable', fetchExit.stmt);
   } else {
-    backendResponse(m, br, log, hooks, disable, id, options, request, ctx);
+    backendResponse(m, br, log, hooks, disable, disabled, id, options, request, ctx);
   }
+  // Hook subs on the backend side add to the same list after the request-side options were built.
+  if (disabled.length > 0) options.disabledBuiltinChecks = disabled;
 
   /* ---------------- what vcl_backend_response left */
   const bw = (pred: (target: string) => boolean) => changedWrites(m, (w) => BACKEND_METHODS.has(w.method) && pred(w.target));
@@ -197,6 +205,7 @@ function backendResponse(
   log: ProvenanceLog,
   hooks: boolean,
   disable: (checks: readonly (Check | undefined)[], e: Exit) => void,
+  disabled: readonly Check[],
   id: 'varnish7' | 'varnish8',
   options: VarnishOptions,
   request: ReturnType<typeof requestInfo>,
@@ -248,6 +257,8 @@ function backendResponse(
   if (!m.hasUser('vcl_beresp_hitmiss')) return;
   // vcl_beresp_hitmiss runs only when a builtin check fires: ask the profile whether one does.
   const pending: VarnishOptions = { ...options, ...(Object.keys(br).length ? { backendResponse: { ...br } } : {}) };
+  // Checks whose hook sub returned early above do not call vcl_beresp_hitmiss.
+  if (disabled.length > 0) pending.disabledBuiltinChecks = [...disabled];
   const now = ttlOf(m);
   if (now.ttl !== undefined || now.grace !== undefined) pending.backendResponse = { ...pending.backendResponse, ...now };
   const store = decideResponse(request, responseInfo(m, ctx.response), { id, options: pending }).store;
