@@ -150,7 +150,7 @@ export function runVerify(models: readonly ConfigModelBase[], settings: VerifySe
     if (active.length === 0) continue;
     const handlers = active.map((rule) => {
       const report = (input: FindingInput) => {
-        const severity = (overrides[rule.id] as Severity | undefined) ?? rule.severity;
+        const severity = (overrides[rule.id] as Severity | undefined) ?? input.severity ?? rule.severity;
         const key = `${rule.id}\u0000${input.at.file}\u0000${input.at.line}\u0000${input.at.column}\u0000${input.messageId}`;
         const existing = byKey.get(key);
         if (existing) {

@@ -64,6 +64,8 @@ export interface RouteView {
 
 export interface FindingInput<M extends string = string> {
   messageId: M;
+  /** A severity for this finding other than the rule's (e.g. worse on Varnish 8); config overrides still win. */
+  severity?: Severity;
   data?: Record<string, string | number>;
   /** Where the problem is (the directive or statement to change). */
   at: SourceLocation;
@@ -106,6 +108,8 @@ export interface VerifyExample {
   origin?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** Top-level `profile:` (default `rfc9111`). */
   profile?: ProfileSpec;
+  /** Varnish major version for `.vcl` examples (default 7). */
+  varnishVersion?: 7 | 8;
   /** For bad examples: the message ids expected, with the 1-based line in the main file, in report order. */
   expect?: ReadonlyArray<{ messageId: string; line: number }>;
 }
@@ -159,4 +163,15 @@ export function settingLines(provenance: readonly Provenance[]): string {
     out.push(item);
   }
   return out.join(', ');
+}
+
+/** Whether the request, as the cache forwards it, still carries the variant's credential (the origin can personalize). */
+export function carriesCredential(request: HttpRequestInfo, variant: RequestVariant, settings: VerifySettings): boolean {
+  const get = (name: string): string | undefined => {
+    for (const [k, v] of Object.entries(request.headers)) if (k.toLowerCase() === name && v !== undefined) return Array.isArray(v) ? v.join('; ') : String(v);
+    return undefined;
+  };
+  if (variant === 'cookie') return (get('cookie') ?? '').split(';').some((c) => c.trim().startsWith(`${settings.sessionCookie}=`));
+  if (variant === 'authorization') return (get('authorization') ?? '') !== '';
+  return false;
 }

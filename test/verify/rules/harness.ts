@@ -37,7 +37,7 @@ export function runExample(rule: VerifyRuleDefinition, ex: VerifyExample): Verif
     else if (names.length > 0) {
       const main = join(dir, names[0]!);
       const isFolder = ['cloudflare', 'cloudfront', 'akamai'].includes(ex.kind) && names.length > 1;
-      models.push(loadTarget(isFolder ? dir : main, { kind: ex.kind as ConfigKind, identity: settings.identity }));
+      models.push(loadTarget(isFolder ? dir : main, { kind: ex.kind as ConfigKind, identity: settings.identity, ...(ex.varnishVersion ? { varnishVersion: ex.varnishVersion } : {}) }));
     }
     const result = runVerify(models, settings, { rules: [rule], now: EXAMPLE_NOW });
     return result.findings.map((f) => ({ ...f, file: f.file.startsWith(dir) ? f.file.slice(dir.length + 1) : f.file }));

@@ -6,7 +6,7 @@
  */
 import { CONFIG_KINDS } from '../../types.ts';
 import { deceptionUrls } from '../../routes.ts';
-import { defineVerifyRule, settingLines, where } from '../define.ts';
+import { carriesCredential, defineVerifyRule, settingLines, where } from '../define.ts';
 
 export default defineVerifyRule({
   id: 'verify/route/deception',
@@ -86,6 +86,8 @@ export default defineVerifyRule({
         for (const url of deceptionUrls(route.path)) {
           const { evaluation, verdict } = route.evaluateUrl(url).worst();
           if (verdict.sharedAcrossIdentities.value === 'no') continue;
+          // The cache strips the session from such URLs: the origin renders an anonymous page there.
+          if (!carriesCredential(evaluation.request, route.variant, ctx.settings)) continue;
           ctx.report({
             messageId: 'deception',
             data: {
