@@ -151,6 +151,16 @@ describe('cachewarden verify', () => {
     assert.match(r.stdout, /Under fastly a shared cache stores it/);
   });
 
+  it('--crossplane prints the nginx tree in crossplane\'s JSON shape, includes followed', async () => {
+    const r = await cli(['verify', '--crossplane', S1]);
+    assert.equal(r.code, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as { status: string; config: Array<{ file: string; parsed: Array<{ directive: string; line: number; args: string[]; includes?: number[] }> }> };
+    assert.equal(doc.status, 'ok');
+    assert.equal(doc.config.length, 3, 'S1.conf, lab-common.conf, lab-headers.conf');
+    const include = JSON.stringify(doc.config[0]!.parsed).includes('"includes":[1]');
+    assert.ok(include, 'the include points at the second file');
+  });
+
   it('nothing to check: exit 2 with what to give', async () => {
     const empty = mkdtempSync(join(dir, 'empty-'));
     const r = await cli(['verify', '--personalized', '/a*'], { cwd: empty });

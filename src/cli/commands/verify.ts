@@ -21,7 +21,7 @@ import { renderText, summaryLine } from '../../verify/report/text.ts';
 import type { VerifyRuleDefinition, VerifySettings } from '../../verify/rules/define.ts';
 import { VERIFY_RULES } from '../../verify/rules/index.ts';
 import { makeSettings, settingsFromConfig } from '../../verify/settings.ts';
-import { CONFIG_KINDS, type ConfigKind, type ConfigModelBase } from '../../verify/types.ts';
+import { CONFIG_KINDS, ConfigParseError, type ConfigKind, type ConfigModelBase } from '../../verify/types.ts';
 import { defineCommand, type Output } from '../command.ts';
 import { alertJson, alertText } from './watch.ts';
 import { VERSION } from '../version.ts';
@@ -89,6 +89,7 @@ A finding can be silenced on its line with \`# cachewarden-disable-next-line <ru
     fetch: { type: 'string', multiple: true, value: '<provider>', description: `download and verify the live configuration (${PROVIDERS.join(', ')}), as set in verify.fetch` },
     every: { type: 'string', value: '<duration>', description: 'with --fetch: repeat on this schedule (e.g. 15m) and alert on new findings' },
     prove: { type: 'boolean', description: 'boot each nginx/VCL file in the real engine and race canary accounts through it' },
+    crossplane: { type: 'boolean', description: 'print an nginx configuration as crossplane-compatible JSON (includes followed) instead of verifying it' },
     'varnish-version': { type: 'string', value: '<7|8>', description: 'Varnish major version the VCL runs on (default verify.varnishVersion, 7)' },
   },
   config: 'optional',
@@ -100,6 +101,7 @@ A finding can be silenced on its line with \`# cachewarden-disable-next-line <ru
     'cachewarden verify --fetch cloudflare --fetch cloudfront',
     'cachewarden verify --fetch fastly --every 15m',
     'cachewarden verify --prove deploy/nginx.conf',
+    'cachewarden verify --crossplane deploy/nginx.conf > nginx.json',
     'cachewarden verify --personalized "/account*" nginx.conf   # without cachewarden.yaml',
   ],
   async run({ flags, positionals, config, out, signal }) {
@@ -118,6 +120,18 @@ A finding can be silenced on its line with \`# cachewarden-disable-next-line <ru
     const load = { ...(kind ? { kind } : {}), varnishVersion, identity: settings.identity };
     const files = positionals.length > 0 ? positionals : [...(config?.config.verify.files ?? [])];
     const providers = (flags.fetch ?? []).map((p) => oneOf('fetch', p, PROVIDERS));
+
+    if (flags.crossplane) {
+      const { readNginxConfig, toCrossplane } = await import('../../verify/nginx/index.ts');
+      if (files.length !== 1) throw new CwError('CW_USAGE_BAD_FLAG', '--crossplane: name one nginx.conf');
+      try {
+        emit(out, `${JSON.stringify(toCrossplane(readNginxConfig(files[0]!), { comments: true }), null, 2)}\n`, flags.output);
+      } catch (e) {
+        if (e instanceof ConfigParseError) throw new CwError('CW_VERIFY_PARSE', e.message);
+        throw e;
+      }
+      return 0;
+    }
 
     if (flags.prove) {
       if (files.length === 0) throw new CwError('CW_USAGE_BAD_FLAG', '--prove: name the nginx.conf or .vcl file to boot');
