@@ -2,7 +2,8 @@
  * Cloudflare (config-semantics.md §1.4). Deviations from RFC 9111: at the default cache level only
  * a fixed list of static extensions is cached (HTML/JSON never); Origin Cache Control decides how
  * directives are read; an Edge TTL "override origin" rule ignores Cache-Control and strips
- * Set-Cookie; Vary is ignored except Accept-Encoding; the default key has no cookies or Authorization.
+ * Set-Cookie; Vary is ignored except Accept-Encoding (unless a cache rule's `vary` setting names an
+ * action per header); the default key has no cookies or Authorization.
  */
 import { directiveSeconds, hasDirective, parseCacheControl, qualifiedFields, type CacheControl } from './cache-control.ts';
 import { staleFrom } from './common.ts';
@@ -11,7 +12,7 @@ import { explicitLifetime, remaining, sourceLabel } from './freshness.ts';
 import { header, headerLines } from './headers.ts';
 import { NO_STALE, type ProfileFetch, type ProfileModule } from './profile.ts';
 import { answer, defineRules, firstMatch, stamp, type Step } from './rules.ts';
-import type { CloudflareOptions, CollapseValue, Reason, RequestDecision } from './types.ts';
+import type { CloudflareOptions, CloudflareVaryAction, CollapseValue, Reason, RequestDecision } from './types.ts';
 
 const DEFAULT_BEHAVIOR = 'https://developers.cloudflare.com/cache/concepts/default-cache-behavior/';
 const CACHE_CONTROL = 'https://developers.cloudflare.com/cache/concepts/cache-control/';
@@ -19,6 +20,7 @@ const CACHE_BEHAVIOR = 'https://developers.cloudflare.com/cache/concepts/cache-b
 const RULE_SETTINGS = 'https://developers.cloudflare.com/cache/how-to/cache-rules/settings/';
 const REVALIDATION = 'https://developers.cloudflare.com/cache/concepts/revalidation/';
 const STATUS_TTL = 'https://developers.cloudflare.com/cache/how-to/configure-cache-status-code/';
+const VARY_SETTING = 'https://developers.cloudflare.com/cache/how-to/cache-rules/settings/#vary';
 
 export const CLOUDFLARE_RULES = defineRules('cloudflare', {
   levelBypass: { id: 'cloudflare/cache-rule-bypass', source: 'Cloudflare cache rules (cache: false)', url: RULE_SETTINGS, certainty: 'documented', text: 'A cache rule marks the request "bypass cache": not looked up, not stored.' },
@@ -187,6 +189,20 @@ export const CLOUDFLARE_RULES = defineRules('cloudflare', {
     certainty: 'documented',
     text: 'Vary on {fields} is ignored; only Accept-Encoding is honoured{kept}.',
   },
+  varyRule: {
+    id: 'cloudflare/vary-rule',
+    source: 'Cloudflare cache rules: Vary setting (normalize / passthrough)',
+    url: VARY_SETTING,
+    certainty: 'documented',
+    text: 'The cache rule\'s vary setting keeps one stored variant per value of {fields}.',
+  },
+  varyBypass: {
+    id: 'cloudflare/vary-bypass',
+    source: 'Cloudflare cache rules: Vary setting (bypass)',
+    url: VARY_SETTING,
+    certainty: 'documented',
+    text: 'The origin\'s Vary names {field}, which the cache rule\'s vary setting maps to bypass: the response is not stored.',
+  },
 });
 
 const R = CLOUDFLARE_RULES;
@@ -202,9 +218,10 @@ const STATUS_DEFAULT_TTL: ReadonlyMap<number, number> = new Map([
   [200, 7200], [206, 7200], [301, 7200], [302, 1200], [303, 1200], [404, 180], [410, 180],
 ]);
 
-const DEFAULTS: Required<Omit<CloudflareOptions, 'edgeTtl'>> & Pick<CloudflareOptions, 'edgeTtl'> = {
+const DEFAULTS: Required<Omit<CloudflareOptions, 'edgeTtl' | 'vary'>> & Pick<CloudflareOptions, 'edgeTtl' | 'vary'> = {
   cacheLevel: 'default',
   edgeTtl: undefined,
+  vary: undefined,
   originCacheControl: true,
   cacheDeceptionArmor: false,
   keyCookies: [],
@@ -323,9 +340,24 @@ function edgeTtl(f: Facts): { ttl: number; reason: Reason } | undefined {
   return byStatus === undefined ? undefined : { ttl: byStatus, reason: stamp(R.ttlStatusDefault, { status: s.status, ttl: byStatus }) };
 }
 
+/** The action the cache rule's vary setting gives a header named in the response's Vary. */
+function varyAction(o: Opts, field: string): CloudflareVaryAction | undefined {
+  if (!o.vary) return undefined;
+  return o.vary.headers?.[field] ?? o.vary.default;
+}
+
+/** The first Vary member the vary setting maps to bypass (Vary: * is handled by Origin Cache Control). */
+function varyBypassed(x: Exchange, o: Opts): string | undefined {
+  return x.s.vary.find((v) => v !== '*' && varyAction(o, v) === 'bypass');
+}
+
 function cloudflareVary(f: Facts): ProfileFetch['varyOn'] {
   const vary = f.x.s.vary;
   if (vary.length === 0) return answer([], [stamp(R.varyNone)]);
+  if (f.o.vary) {
+    const kept = vary.filter((v) => v !== '*' && varyAction(f.o, v) !== 'bypass');
+    return kept.length === 0 ? answer([], [stamp(R.varyNone)]) : answer(kept, [stamp(R.varyRule, { fields: kept.join(', ') })]);
+  }
   const kept = vary.filter((v) => v === 'accept-encoding');
   const ignored = vary.filter((v) => v !== 'accept-encoding');
   if (ignored.length === 0) return answer(kept, [stamp(R.varyNone)]);
@@ -354,6 +386,9 @@ function targetedField(x: Exchange): { name: string; cc: CacheControl } | undefi
 function cloudflareResponse(x: Exchange, o: Opts): ProfileFetch {
   const everything = o.cacheLevel === 'cache-everything';
   const notes: Reason[] = [];
+
+  const bypassed = varyBypassed(x, o);
+  if (bypassed !== undefined) return notStored(stamp(R.varyBypass, { field: bypassed }));
 
   if (o.edgeTtl?.mode === 'override_origin') {
     const ttl = o.edgeTtl.default ?? 0;
@@ -399,7 +434,7 @@ export const cloudflareProfile: ProfileModule<'cloudflare'> = {
   id: 'cloudflare',
   title: 'Cloudflare (Origin Cache Control on)',
   summary:
-    'Cloudflare zones. At the default level only static file extensions are cached (HTML and JSON are DYNAMIC); Cache Everything lifts that. With Origin Cache Control on, private/no-store/Set-Cookie prevent caching and no-cache/max-age=0 mean "cache and always revalidate"; an Edge TTL override ignores all of it and strips Set-Cookie. Cookies and Authorization are not in the default key and Vary is ignored except Accept-Encoding.',
+    'Cloudflare zones. At the default level only static file extensions are cached (HTML and JSON are DYNAMIC); Cache Everything lifts that. With Origin Cache Control on, private/no-store/Set-Cookie prevent caching and no-cache/max-age=0 mean "cache and always revalidate"; an Edge TTL override ignores all of it and strips Set-Cookie. Cookies and Authorization are not in the default key, and Vary is ignored except Accept-Encoding unless a cache rule\'s vary setting says otherwise.',
   defaults: DEFAULTS,
   options: [
     { name: 'cacheLevel', default: "'default'", meaning: "'default' (static extensions only), 'cache-everything', or 'bypass'." },
@@ -408,6 +443,7 @@ export const cloudflareProfile: ProfileModule<'cloudflare'> = {
     { name: 'cacheDeceptionArmor', default: 'false', meaning: 'Refuse to cache when the path extension does not match Content-Type.' },
     { name: 'keyCookies', default: '[]', meaning: 'Cookies added to a custom cache key.' },
     { name: 'keyHeaders', default: '[]', meaning: 'Request headers added to a custom cache key.' },
+    { name: 'vary', default: '(off)', meaning: "Cache rule vary setting: {default: action, headers: {name: action}}, action 'normalize' | 'passthrough' (the header selects a stored variant) or 'bypass' (not stored). Off: Vary is ignored except Accept-Encoding." },
   ],
   rules: Object.values(CLOUDFLARE_RULES),
   request: (q, o) => cloudflareRequest(q, { ...DEFAULTS, ...o }),

@@ -9,7 +9,7 @@ import { directiveSeconds, hasDirective, qualifiedFields } from './cache-control
 import { isGetOrHead, staleFrom } from './common.ts';
 import { buildKey, extraKeyParts, isIdentityInput, type Exchange, type KeyPart, type RequestCtx } from './exchange.ts';
 import { explicitLifetime, remaining, sourceLabel } from './freshness.ts';
-import { header } from './headers.ts';
+import { header, headerLines } from './headers.ts';
 import { NO_STALE, type ProfileFetch, type ProfileModule } from './profile.ts';
 import { answer, defineRules, stamp } from './rules.ts';
 import { CLOUDFRONT_MANAGED_POLICIES, type CloudFrontOptions, type CollapseValue, type Reason, type RequestDecision } from './types.ts';
@@ -59,7 +59,7 @@ export const CLOUDFRONT_RULES = defineRules('cloudfront', {
   },
   forwardedNotKeyed: {
     id: 'cloudfront/forwarded-not-keyed',
-    source: 'CloudFront origin request policy (forwarded, not keyed)',
+    source: 'CloudFront origin request policy (forwarded, not keyed; an origin request policy cannot forward Authorization)',
     url: 'https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ParametersInCacheKeyAndForwardedToOrigin.html',
     certainty: 'documented',
     text: 'The origin request policy forwards {inputs} without keying on them: the origin can personalise on data the key ignores.',
@@ -105,6 +105,13 @@ export const CLOUDFRONT_RULES = defineRules('cloudfront', {
     url: CUSTOM_ORIGIN,
     certainty: 'unverified',
     text: 'Cookies are not forwarded, so CloudFront removes Set-Cookie and caches the object (to be confirmed for cache policies).',
+  },
+  setCookieNotForwarded: {
+    id: 'cloudfront/set-cookie-not-forwarded',
+    source: 'CloudFront cookies (only forwarded cookies are cached with the object)',
+    url: COOKIES,
+    certainty: 'unverified',
+    text: 'Set-Cookie for {names} is not among the forwarded cookies, so it is not cached with the object; the body is (to be confirmed for cache policies).',
   },
   setCookieCached: {
     id: 'cloudfront/set-cookie-cached',
@@ -209,7 +216,8 @@ function forwardedNotKeyed(q: RequestCtx, o: Required<CloudFrontOptions>): strin
     if (o.keyCookies.length === 0) out.push('all cookies');
   } else for (const c of o.forwardCookies) if (!o.keyCookies.includes(c) && isIdentityInput(q.identity, `cookie:${c}`)) out.push(`cookie ${c}`);
   const keyed = new Set(o.keyHeaders.map((h) => h.toLowerCase()));
-  const fwd = o.forwardHeaders === 'all' ? [...q.identity.headers].filter((h) => h !== 'cookie') : o.forwardHeaders.map((h) => h.toLowerCase());
+  // An origin request policy never forwards Authorization: only a cache policy (which keys it) can.
+  const fwd = (o.forwardHeaders === 'all' ? [...q.identity.headers].filter((h) => h !== 'cookie') : o.forwardHeaders.map((h) => h.toLowerCase())).filter((h) => h !== 'authorization');
   for (const h of fwd) if (!keyed.has(h) && isIdentityInput(q.identity, h)) out.push(`header ${h}`);
   return out;
 }
@@ -267,6 +275,24 @@ function cloudfrontVary(x: Exchange, o: Required<CloudFrontOptions>, t: Ttls): P
   return answer(kept, [stamp(R.varyKeyed, { fields: vary.join(', '), kept: kept.length ? kept.join(', ') : 'none' })]);
 }
 
+/** Names set by the response's Set-Cookie lines. */
+function setCookieNames(x: Exchange): string[] {
+  return headerLines(x.s.headers, 'set-cookie').map((line) => line.split('=')[0]!.trim()).filter((n) => n !== '');
+}
+
+/**
+ * What happens to Set-Cookie on a stored object: with no cookies forwarded it is removed; with
+ * `all` it is cached; with a list, only the cookies on it are cached (legacy Cookies page).
+ */
+function setCookieNote(x: Exchange, o: Required<CloudFrontOptions>): Reason {
+  if (o.forwardCookies === 'all') return stamp(R.setCookieCached);
+  const forwarded = new Set([...o.forwardCookies, ...o.keyCookies]);
+  if (forwarded.size === 0) return stamp(R.setCookieStripped);
+  const names = setCookieNames(x);
+  if (names.some((n) => forwarded.has(n))) return stamp(R.setCookieCached);
+  return stamp(R.setCookieNotForwarded, { names: names.join(', ') || 'unnamed cookies' });
+}
+
 function collapseWhenNotStored(directive: string, refusal: Reason): ProfileFetch['collapse'] {
   if (directive === 'no-cache') return answer<CollapseValue>('share', [stamp(R.collapseNoCache), refusal]);
   return answer<CollapseValue>('forward', [stamp(R.collapsePrivate, { directive }), refusal]);
@@ -289,10 +315,7 @@ function cloudfrontResponse(x: Exchange, o: Required<CloudFrontOptions>): Profil
     ? { ttl: t.minTtl, reason: stamp(R.minTtlOverrides, { min: t.minTtl, directive }) }
     : headerTtl(x, t);
   const notes: Reason[] = [];
-  if (x.s.setCookie) {
-    const forwarded = o.forwardCookies === 'all' || o.forwardCookies.length > 0 || o.keyCookies.length > 0;
-    notes.push(stamp(forwarded ? R.setCookieCached : R.setCookieStripped));
-  }
+  if (x.s.setCookie) notes.push(setCookieNote(x, o));
   const zero = h.ttl === 0;
   const zeroDirective = directiveSeconds(x.s.cc, 's-maxage') === 0 ? 's-maxage=0' : directiveSeconds(x.s.cc, 'max-age') === 0 ? 'max-age=0' : 'a TTL of 0';
   const fetch: ProfileFetch = {

@@ -278,7 +278,18 @@ export interface CloudflareOptions {
   /** Custom cache key inputs (cookie names / header names). */
   keyCookies?: string[];
   keyHeaders?: string[];
+  /**
+   * Cache rule `vary` setting: what to do with each request header the origin names in `Vary`.
+   * Absent (default): Vary is ignored except Accept-Encoding. `headers` keys are lower case.
+   */
+  vary?: { default: CloudflareVaryAction; headers?: Readonly<Record<string, CloudflareVaryAction>> };
 }
+
+/**
+ * `normalize` / `passthrough`: the (normalized / raw) request header value selects the stored variant;
+ * `bypass`: a response whose Vary names the header is not stored.
+ */
+export type CloudflareVaryAction = 'normalize' | 'passthrough' | 'bypass';
 
 /** CloudFront managed cache policy ids. */
 export const CLOUDFRONT_MANAGED_POLICIES = {

@@ -182,7 +182,7 @@ function applyPageRuleAction(s: Settings, rule: PageRule, action: PageRuleAction
       return;
     }
     case 'cache_key_fields':
-      if (isObject(v)) customKey(s, rule.source, action.path, v, 'cache_key_fields');
+      if (isObject(v)) customKey(s, rule.source, [...action.path, 'value'], v, 'cache_key_fields');
       return;
     default:
       s.note(action.id, at, text);
