@@ -215,6 +215,69 @@ export const VerifySchema = z
   })
   .meta({ description: 'The verify job: cache and CDN configuration checks.' });
 
+const fieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, { message: 'a field name such as name, address, card_last4' });
+
+export const RespondSchema = z
+  .strictObject({
+    routes: z
+      .record(routeGlob, z.array(fieldName).min(1))
+      .default({})
+      .meta({
+        description:
+          'Which of the page owner\'s data each personalized route shows (route glob → field names). Scope counts exposed data items and categories from it; a personalized route missing here counts as showing one field, `page`, which belongs to no category (tier A only).',
+        example: { '/mypage*': ['name', 'email', 'address', 'points'], '/orders*': ['name', 'address', 'history'], '/api/me*': ['name', 'email', 'card'] },
+      }),
+    categories: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'a category name in lower case, e.g. identifying' }),
+        z.strictObject({
+          fields: z.array(fieldName).min(1).meta({ description: 'Fields in the category.' }),
+          direct: z.boolean().default(false).meta({ description: 'The category directly identifies a person (counts toward tier B).' }),
+        }),
+      )
+      .default({
+        identifying: { fields: ['name', 'address', 'email', 'phone'], direct: true },
+        payment: { fields: ['card', 'bank'], direct: false },
+        other: { fields: ['history', 'points', 'balance'], direct: false },
+      })
+      .meta({
+        description: 'Data categories for the counts a notice and a regulator need: tier A is any exposed data, tier B the categories marked `direct`.',
+        example: { identifying: { fields: ['name', 'address', 'email', 'phone'], direct: true }, payment: { fields: ['card', 'bank'] } },
+      }),
+    sessions: z.string().min(1).optional().meta({ description: 'Default for `scope --sessions`: CSV or NDJSON of session credential → user id (both hashed as they are read), so people are counted per user, not per session.', example: './incident/sessions.csv' }),
+    relations: z.string().min(1).optional().meta({ description: 'Default for `scope --relations`: CSV or NDJSON of page owner, related person, route, fields shown (e.g. a buyer\'s address on the seller\'s transaction page).', example: './incident/relations.csv' }),
+    incident: z
+      .strictObject({
+        organisation: z.string().min(1).default('Example Co.').meta({ description: 'Who sends the notices.' }),
+        title: z.string().min(1).default('Personal pages shown to other customers').meta({ description: 'One line naming the incident.' }),
+        cause: z.string().min(1).default('A cache setting let a shared cache hand one customer\'s page to another.').meta({ description: 'Cause in plain words.' }),
+        measures: z.array(z.string().min(1)).default(['(measures taken: fill in before sending)']).meta({ description: 'Measures taken, one per line.' }),
+        contact: z.string().min(1).default('(contact desk: fill in before sending)').meta({ description: 'Whom people contact.' }),
+        lookupUrl: z.string().url().optional().meta({ description: 'Public address of the lookup page, linked from notices.' }),
+      })
+      .default(() => ({ organisation: 'Example Co.', title: 'Personal pages shown to other customers', cause: "A cache setting let a shared cache hand one customer's page to another.", measures: ['(measures taken: fill in before sending)'], contact: '(contact desk: fill in before sending)' }))
+      .meta({ description: 'Incident facts shown in the HTML report and the notices.' }),
+    lookup: z
+      .strictObject({
+        listen: z.string().regex(/^[^\s:]+:\d{1,5}$/, { message: 'write host:port, e.g. 127.0.0.1:8080' }).default('127.0.0.1:8080').meta({ description: 'Address the lookup page listens on.' }),
+        tokenKey: z.string().min(32, { message: 'the token key must be at least 32 characters of secret material' }).optional().meta({ description: 'Shared key of the signed tokens your login service issues (HS256 JWT, `sub` = user id). Give it through the environment.', example: '${CACHEWARDEN_LOOKUP_KEY}' }),
+        maxAge: duration.default(600_000).meta({ description: 'Oldest token accepted (by `iat`), besides its own `exp`.', example: '10m' }),
+        rateLimit: z
+          .strictObject({ max: z.number().int().positive().default(20), window: duration.default(60_000) })
+          .default({ max: 20, window: 60_000 })
+          .meta({ description: 'Requests per client address per window.' }),
+      })
+      .default(() => ({ listen: '127.0.0.1:8080', maxAge: 600_000, rateLimit: { max: 20, window: 60_000 } }))
+      .meta({ description: 'The `lookup` page on which people learn their status.' }),
+    notices: z
+      .strictObject({
+        templates: z.string().min(1).optional().meta({ description: 'Folder of notice templates to use instead of the built-in ones (copy them with `notices --init-templates <dir>`).', example: './incident/templates' }),
+      })
+      .default({})
+      .meta({ description: 'The `notices` job.' }),
+  })
+  .meta({ description: 'The respond job: scope, lookup and notices after an incident.' });
+
 export const ConfigSchema = z
   .strictObject({
     personalized: z
@@ -239,6 +302,7 @@ export const ConfigSchema = z
     probe: ProbeSchema.optional(),
     origin: OriginSchema.default({ headers: {} }),
     verify: VerifySchema.default(() => VerifySchema.parse({})),
+    respond: RespondSchema.default(() => RespondSchema.parse({})),
   })
   .meta({ description: 'cachewarden.yaml' });
 
