@@ -5,7 +5,9 @@
  * that provider, in report order, as `<rule id> <messageId> <file>:<line> [<routes>]`. A `.bad` case
  * must include a finding of its folder's rule, a `.good` case none.
  */
+import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
 import { join } from 'node:path';
 import { runVerify } from '../../../../src/verify/engine.ts';
 import { loadCloud, type CloudKind } from '../../../../src/verify/cloud.ts';
@@ -54,4 +56,32 @@ export function runCloud(provider: CloudKind, dir: string, rules: readonly Verif
   });
   const result = runVerify([loadCloud(provider, files)], settings, { rules, now: EXAMPLE_NOW });
   return result.findings.map((f) => `${f.rule} ${f.messageId} ${f.file.split('/').pop()}:${f.line} [${f.routes.join(', ')}]`);
+}
+
+/**
+ * The fixture suite of one provider: each case yields exactly the findings its expect.json lists,
+ * for every rule of the provider at once; a `.bad` case includes a finding of its folder's rule, a
+ * `.good` case none; every rule has at least one case of each kind.
+ */
+export function describeCloudFixtures(provider: CloudKind, rules: readonly VerifyRuleDefinition[]): void {
+  const cases = cloudCases(provider);
+  describe(`${provider} rule fixtures`, () => {
+    it(`every ${provider} rule has a fixture folder with a bad and a good case, and every folder names a rule`, () => {
+      const ids = rules.map((r) => r.id.split('/').pop());
+      assert.deepEqual([...new Set(cases.map((c) => c.rule))].sort(), [...ids].sort());
+      for (const id of ids) {
+        assert.ok(cases.some((c) => c.rule === id && c.kind === 'bad'), `${id}: a .bad case`);
+        assert.ok(cases.some((c) => c.rule === id && c.kind === 'good'), `${id}: a .good case`);
+      }
+    });
+    for (const c of cases) {
+      it(`${c.rule}/${c.name}: exactly the expected findings`, () => {
+        const found = runCloud(provider, c.dir, rules, c.expect);
+        assert.deepEqual(found, c.expect.findings);
+        const own = found.filter((f) => f.startsWith(`verify/${provider}/${c.rule} `));
+        if (c.kind === 'bad') assert.ok(own.length > 0, 'a bad case reports its rule');
+        else assert.deepEqual(own, [], 'a good case does not report its rule');
+      });
+    }
+  });
 }
