@@ -262,12 +262,14 @@ export const RespondSchema = z
         listen: z.string().regex(/^[^\s:]+:\d{1,5}$/, { message: 'write host:port, e.g. 127.0.0.1:8080' }).default('127.0.0.1:8080').meta({ description: 'Address the lookup page listens on.' }),
         tokenKey: z.string().min(32, { message: 'the token key must be at least 32 characters of secret material' }).optional().meta({ description: 'Shared key of the signed tokens your login service issues (HS256 JWT, `sub` = user id). Give it through the environment.', example: '${CACHEWARDEN_LOOKUP_KEY}' }),
         maxAge: duration.default(600_000).meta({ description: 'Oldest token accepted (by `iat`), besides its own `exp`.', example: '10m' }),
+        trustProxy: z.boolean().default(false).meta({ description: 'Behind a TLS-terminating proxy: take the client address from X-Forwarded-For (rate limits) and mark the cookie Secure when the proxy says https.' }),
+        requireAudience: z.boolean().default(false).meta({ description: 'Refuse tokens without `aud: "cachewarden-lookup"`.' }),
         rateLimit: z
           .strictObject({ max: z.number().int().positive().default(20), window: duration.default(60_000) })
           .default({ max: 20, window: 60_000 })
           .meta({ description: 'Requests per client address per window.' }),
       })
-      .default(() => ({ listen: '127.0.0.1:8080', maxAge: 600_000, rateLimit: { max: 20, window: 60_000 } }))
+      .default(() => ({ listen: '127.0.0.1:8080', maxAge: 600_000, trustProxy: false, requireAudience: false, rateLimit: { max: 20, window: 60_000 } }))
       .meta({ description: 'The `lookup` page on which people learn their status.' }),
     notices: z
       .strictObject({

@@ -68,3 +68,11 @@ export class IdentityHasher {
     return '[IdentityHasher]';
   }
 }
+
+/**
+ * A short fingerprint of an identity key: HMAC-SHA-256(key, "cachewarden key id"), first 8 hex.
+ * Reports carry it so `lookup` can refuse a report made with another key; it reveals nothing of the key.
+ */
+export function identityKeyId(key: string): string {
+  return createHmac('sha256', Buffer.from(key, 'utf8')).update('cachewarden key id', 'utf8').digest('hex').slice(0, 8);
+}

@@ -134,7 +134,7 @@ export interface CountByKey {
 }
 
 export interface ScopeSummary {
-  /** People active in the window. */
+  /** People in the report: active in the window, or affected through relations without a request of their own. */
   active: number;
   shown: number;
   derived: number;

@@ -3,11 +3,14 @@ import type { Command, FlagSpecs } from '../command.ts';
 import config from './config.ts';
 import explain from './explain.ts';
 import lab from './lab.ts';
+import lookup from './lookup.ts';
+import notices from './notices.ts';
 import probe from './probe.ts';
+import scope from './scope.ts';
 import verify from './verify.ts';
 import watch from './watch.ts';
 
 // Each command keeps its own flag types; the registry only needs the common shape.
 const asAny = <F extends FlagSpecs>(c: Command<F>) => c as unknown as Command<FlagSpecs>;
 
-export const COMMANDS: ReadonlyArray<Command<FlagSpecs>> = [asAny(verify), asAny(watch), asAny(probe), asAny(explain), asAny(lab), asAny(config)];
+export const COMMANDS: ReadonlyArray<Command<FlagSpecs>> = [asAny(verify), asAny(watch), asAny(probe), asAny(scope), asAny(lookup), asAny(notices), asAny(explain), asAny(lab), asAny(config)];

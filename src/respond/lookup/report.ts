@@ -3,7 +3,6 @@
  * contract in src/respond/types.ts, and any problem becomes one line naming the file and what is
  * wrong. Also the identity key fingerprint (`identity.keyId`) lookup compares its key with.
  */
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { CwError } from '../../core/errors.ts';
@@ -11,9 +10,7 @@ import { isIdentityHash, type IdentityHash } from '../../core/identity.ts';
 import { REPORT_VERSION, STATUSES, type ScopeReport } from '../types.ts';
 
 /** `identity.keyId` of a report: HMAC-SHA-256(key, "cachewarden key id"), first 8 hex digits. */
-export function identityKeyId(key: string): string {
-  return createHmac('sha256', Buffer.from(key, 'utf8')).update('cachewarden key id', 'utf8').digest('hex').slice(0, 8);
-}
+export { identityKeyId } from '../../core/identity.ts';
 
 const idHash = z.custom<IdentityHash>((v) => typeof v === 'string' && isIdentityHash(v), {
   message: 'expected an identity hash (h: and 22 base64url characters)',
