@@ -217,6 +217,14 @@ export const VerifySchema = z
 
 const fieldName = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]*$/, { message: 'a field name such as name, address, card_last4' });
 
+const IncidentTextSchema = z.strictObject({
+  organisation: z.string().min(1).optional(),
+  title: z.string().min(1).optional(),
+  cause: z.string().min(1).optional(),
+  measures: z.array(z.string().min(1)).optional(),
+  contact: z.string().min(1).optional(),
+});
+
 export const RespondSchema = z
   .strictObject({
     routes: z
@@ -254,6 +262,8 @@ export const RespondSchema = z
         measures: z.array(z.string().min(1)).default(['(measures taken: fill in before sending)']).meta({ description: 'Measures taken, one per line.' }),
         contact: z.string().min(1).default('(contact desk: fill in before sending)').meta({ description: 'Whom people contact.' }),
         lookupUrl: z.string().url().optional().meta({ description: 'Public address of the lookup page, linked from notices.' }),
+        ja: IncidentTextSchema.optional().meta({ description: 'The same facts in Japanese, for `--lang ja` notices, the lookup page and the report (what is left out falls back to the fields above).', example: { title: '会員ページが他の会員に表示された件', cause: 'キャッシュの設定誤りにより…' } }),
+        en: IncidentTextSchema.optional().meta({ description: 'The same facts in English, when the fields above are written in another language.' }),
       })
       .default(() => ({ organisation: 'Example Co.', title: 'Personal pages shown to other customers', cause: "A cache setting let a shared cache hand one customer's page to another.", measures: ['(measures taken: fill in before sending)'], contact: '(contact desk: fill in before sending)' }))
       .meta({ description: 'Incident facts shown in the HTML report and the notices.' }),

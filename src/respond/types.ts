@@ -171,6 +171,17 @@ export interface IncidentInfo {
   contact: string;
   /** Link to the lookup page, if any. */
   lookupUrl?: string;
+  /** The same facts in other languages (`respond.incident.ja`, `.en`); what a language leaves out falls back to the fields above. */
+  translations?: Partial<Record<'en' | 'ja', IncidentText>>;
+}
+
+/** The words of an incident that a notice, the lookup page and the HTML report show, in one language. */
+export interface IncidentText {
+  organisation?: string;
+  title?: string;
+  cause?: string;
+  measures?: string[];
+  contact?: string;
 }
 
 export interface ScopeInputs {

@@ -22,23 +22,15 @@ import { runScope, type ScopeOptions } from '../../src/respond/scope/index.ts';
 import type { ScopeReport } from '../../src/respond/types.ts';
 import { LAB_IDENTITY_KEY } from '../../lab/origin/owner-tag.ts';
 import { LAB_PERSONALIZED_GLOBS } from '../../lab/origin/index.ts';
+import { LAB_RESPOND_ROUTES, relationsCsv, sellersWithBuyerData, sessionsCsv } from '../../lab/incident.ts';
 import type { Transaction } from '../../lab/people.ts';
 import type { ScenarioId } from '../../lab/scenarios/registry.ts';
 import { startScenario } from '../../lab/scenarios/run.ts';
 import { runTraffic, type TrafficResult } from '../../lab/traffic/index.ts';
 import { engineSkip, requireEngine } from '../lab/helpers.ts';
 
-const MYPAGE = ['name', 'email', 'phone', 'address', 'bank', 'card', 'points'];
-/** What the lab's pages show of their owner (checked against the observations below). */
-const ROUTES: Record<string, string[]> = {
-  '/mypage*': MYPAGE,
-  '/orders*': ['name', 'email', 'history'],
-  '/transactions/*': ['name', 'email', 'address', 'history'],
-  '/api/me*': MYPAGE,
-  '/api/orders*': ['name', 'email', 'history'],
-  '/api/transactions/*': ['name', 'email', 'address', 'history'],
-};
-const RESPOND = RespondSchema.parse({ routes: ROUTES });
+const ROUTES = LAB_RESPOND_ROUTES;
+const RESPOND = RespondSchema.parse({ routes: { ...ROUTES } });
 /** A longer, seed-fixed run than the watch tests. */
 const TRAFFIC = { durationMs: 5000, seed: 11 };
 const USERS = 8;
@@ -54,7 +46,7 @@ async function runLab(id: ScenarioId): Promise<LabRun> {
   try {
     // Logged-in users are sellers whose page shows a buyer's name and address (a trade awaiting
     // shipment, no anonymous shipping): whichever page the cache keeps, a leak carries a buyer's data.
-    const sellers = [...new Set(lab.origin.transactions.filter((tx) => !tx.anonymousShipping && tx.status === 'awaiting-shipment').map((tx) => tx.sellerId))].sort();
+    const sellers = sellersWithBuyerData(lab.origin);
     assert.ok(sellers.length >= USERS, 'enough sellers in the lab population');
     const traffic = await runTraffic(lab.trafficOptions({ ...TRAFFIC, userIds: sellers.slice(0, USERS) }));
     const answered = traffic.observations.filter((o) => o.status > 0).length;
@@ -67,22 +59,9 @@ async function runLab(id: ScenarioId): Promise<LabRun> {
   }
 }
 
-/** Which pages show a buyer's name and address to the seller (lab/origin/render.ts). */
-function relationsCsv(txs: readonly Transaction[]): string {
-  const rows = ['owner,person,route,fields'];
-  for (const tx of txs) {
-    if (tx.anonymousShipping) continue;
-    const routes = [`/transactions/${tx.id}`, `/api/transactions/${tx.id}`];
-    // Sellers see what to ship on their page and order list while the trade awaits shipment.
-    if (tx.status === 'awaiting-shipment') routes.push('/mypage', '/orders', '/api/orders');
-    for (const r of routes) rows.push(`${tx.sellerId},${tx.buyerId},${r},name|address`);
-  }
-  return `${rows.join('\n')}\n`;
-}
-
 async function scope(run: LabRun, dir: string, inputs: string[]): Promise<ScopeReport> {
   const sessions = join(dir, 'sessions.csv');
-  writeFileSync(sessions, `session,user\n${Object.entries(run.traffic.identities).map(([cred, user]) => `${cred},${user}`).join('\n')}\n`);
+  writeFileSync(sessions, sessionsCsv(run.traffic));
   const relations = join(dir, 'relations.csv');
   writeFileSync(relations, relationsCsv(run.transactions));
   const w = WatchSchema.parse({});
@@ -106,7 +85,7 @@ function namer(t: TrafficResult, txs: readonly Transaction[]): (h: string) => st
   return (h) => (h === 'anonymous' ? 'anon' : (byHash.get(h) ?? `unknown ${h}`));
 }
 
-function routeFields(url: string): string[] {
+function routeFields(url: string): readonly string[] {
   const p = routePath(url);
   const g = Object.keys(ROUTES).find((glob) => globToRegExp(glob).test(p));
   return g === undefined ? ['page'] : ROUTES[g]!;

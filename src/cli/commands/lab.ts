@@ -6,7 +6,10 @@
 import { CwError } from '../../core/errors.ts';
 import { LAB_ENGINES, missingBinaries, startLab, type LabEngine, type LabSession } from '../../../lab/run.ts';
 import { SCENARIO_IDS, listScenarios, type ScenarioId } from '../../../lab/scenarios/registry.ts';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { runTraffic, type TrafficResult } from '../../../lab/traffic/index.ts';
+import { sellersWithBuyerData, waitForLog, writeIncident } from '../../../lab/incident.ts';
 import type { EmulatedEngine } from '../../../lab/emulator/scenarios.ts';
 import { defineCommand, type Output } from '../command.ts';
 
@@ -81,7 +84,7 @@ async function serve(lab: LabSession, out: Output, signal: AbortSignal): Promise
 export default defineCommand({
   name: 'lab',
   summary: 'run a leak scenario (S1–S6, SAFE) through real nginx, Varnish or the emulator and show who saw whose data',
-  usage: 'lab [--scenario <id>] [--engine nginx|varnish|emulator] [--emulate nginx|varnish] [--duration <s>] [--users <n>] [--serve] [--list]',
+  usage: 'lab [--scenario <id>] [--engine nginx|varnish|emulator] [--emulate nginx|varnish] [--duration <s>] [--users <n>] [--incident <dir>] [--serve] [--list]',
   description: `
 Starts the lab's demo shop (synthetic people), a cache in front of it configured the way a real
 incident was, and simulated users who log in and browse (with bursts of users opening the same
@@ -102,6 +105,7 @@ manual exploration. Exit code 1 means the scenario leaked.`,
     seed: { type: 'string', value: '<n>', description: 'traffic seed (default: the scenario\'s)' },
     serve: { type: 'boolean', description: 'keep origin and cache running until Ctrl-C instead of sending traffic' },
     list: { type: 'boolean', description: 'list the scenarios and exit' },
+    incident: { type: 'string', value: '<dir>', description: 'also write an incident folder for `scope` (access log, sessions and relations maps, config, ground truth); users are sellers whose pages show a buyer\'s address' },
   },
   config: 'none',
   exitCodes: { 0: 'no user was shown another user\'s data', 1: 'the scenario leaked', 2: 'usage error, or the engine is not installed' },
@@ -122,17 +126,28 @@ manual exploration. Exit code 1 means the scenario leaked.`,
     if (missing.length > 0) {
       throw new CwError('CW_LAB_ENGINE_MISSING', `lab: ${engine} needs ${missing.join(', ')}, which is not installed; apt-get install ${engine}, or use --engine emulator`);
     }
+    const incident = flags.incident ? resolve(flags.incident) : undefined;
+    if (incident) {
+      mkdirSync(incident, { recursive: true });
+      if (readdirSync(incident).length > 0) throw new CwError('CW_USAGE_BAD_FLAG', `lab: --incident ${flags.incident} is not empty; name a new folder`);
+    }
     let lab: LabSession;
     try {
-      lab = await startLab(id, engine, { emulate });
+      lab = await startLab(id, engine, { emulate, ...(incident ? { accessLog: join(incident, 'access.log') } : {}) });
     } catch (e) {
       throw new CwError('CW_LAB_ENGINE_FAILED', `lab: ${engine} did not start for ${id}: ${(e as Error).message.split('\n')[0]}`);
     }
     try {
       if (flags.serve) return await serve(lab, out, signal);
+      const userIds = incident ? sellersWithBuyerData(lab.origin).slice(0, users) : undefined;
       const result = await runTraffic(
-        lab.trafficOptions({ durationMs, users, signal, ...(flags.seed !== undefined ? { seed: Math.round(positiveNumber('seed', flags.seed, 1)) } : {}) }),
+        lab.trafficOptions({ durationMs, users, signal, ...(userIds ? { userIds } : {}), ...(flags.seed !== undefined ? { seed: Math.round(positiveNumber('seed', flags.seed, 1)) } : {}) }),
       );
+      if (incident) {
+        await waitForLog(join(incident, 'access.log'), result.observations.filter((o) => o.status > 0).length);
+        const files = writeIncident(incident, result, lab.origin.transactions);
+        out.stderr(`cachewarden: lab: wrote ${files.join(', ')} to ${flags.incident}\n`);
+      }
       const s = summary(lab, result);
       if (flags.json) out.stdout(`${JSON.stringify(s, null, 2)}\n`);
       else printText(out, s);

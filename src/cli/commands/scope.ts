@@ -32,7 +32,7 @@ export function summaryText(r: ScopeReport, wrote: readonly string[]): string {
   const rej = Object.entries(r.inputs.rejected).map(([k, v]) => `${k} ${n(v)}`).join(', ');
   const cats = Object.entries(s.perCategory).map(([k, v]) => `${k} ${n(v)}`).join(', ');
   const observed = r.observed ? `observed ${r.observed.from} → ${r.observed.to}` : 'no events in the window';
-  const width = 34;
+  const width = 38;
   const row = (label: string, value: number, note = '') => `  ${label.padEnd(width)}${n(value).padStart(9)}${note ? `   ${note}` : ''}\n`;
   return (
     `scope ${r.window.from} → ${r.window.to} (${observed})\n` +

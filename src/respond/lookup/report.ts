@@ -80,6 +80,12 @@ const IncidentSchema = z.object({
   measures: strings,
   contact: z.string(),
   lookupUrl: z.string().optional(),
+  translations: z
+    .object({
+      en: z.object({ organisation: z.string().optional(), title: z.string().optional(), cause: z.string().optional(), measures: strings.optional(), contact: z.string().optional() }).optional(),
+      ja: z.object({ organisation: z.string().optional(), title: z.string().optional(), cause: z.string().optional(), measures: strings.optional(), contact: z.string().optional() }).optional(),
+    })
+    .optional(),
 });
 const InputsSchema = z.object({
   files: strings,

@@ -7,6 +7,7 @@
  */
 import type { IncidentInfo, ScopeReport, Status } from '../types.ts';
 import type { PersonView } from './status.ts';
+import { localIncident } from '../incident.ts';
 
 export const LANGS = ['en', 'ja'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -275,7 +276,8 @@ export interface Answer {
   title: string;
 }
 
-export function buildAnswer(v: PersonView, report: ScopeReport, incident: IncidentInfo, lang: Lang): Answer {
+export function buildAnswer(v: PersonView, report: ScopeReport, facts: IncidentInfo, lang: Lang): Answer {
+  const incident = localIncident(facts, lang);
   const direct = new Map(report.categories.map((c) => [c.name, c.direct]));
   const kind = v.status === 'shown' || v.status === 'derived' ? 'exposed' : v.status === 'possibly' ? 'possibly' : 'none';
   return {

@@ -7,6 +7,7 @@ import type { IdentityHash } from '../../core/identity.ts';
 import type { PersonEntry, ScopeReport, Status } from '../types.ts';
 import type { Value } from './template.ts';
 import { fieldsInline, fieldsPlural, formatDate, formatTime, orderFields, fieldWord, type Lang } from './words.ts';
+import { localIncident } from '../incident.ts';
 
 /** Every notice: the incident facts and the person's own activity. */
 const COMMON = [
@@ -24,7 +25,7 @@ const COMMON = [
 ] as const;
 
 /** Notices of people whose data was exposed or at risk. */
-const EXPOSED = ['fields', 'fieldsInline', 'fieldsPlural', 'first', 'last', 'cardShown', 'bankShown'] as const;
+const EXPOSED = ['fields', 'fieldsInline', 'fieldsPlural', 'first', 'last', 'sameTime', 'cardShown', 'bankShown'] as const;
 
 /** Placeholders each status's templates may use, in the order error messages list them (templates/README.md explains each). */
 export const PLACEHOLDERS: Readonly<Record<Status, readonly string[]>> = {
@@ -41,7 +42,7 @@ const SET = 'yes';
  * cached Set-Cookie handed to someone else (pairs with rule `watch/cached-set-cookie`).
  */
 export function valuesFor(report: ScopeReport, person: PersonEntry, lang: Lang, nowMs: number, sessionOwners: ReadonlySet<IdentityHash>): Record<string, Value> {
-  const inc = report.incident;
+  const inc = localIncident(report.incident, lang);
   const lookupUrl = typeof inc.lookupUrl === 'string' && /^https?:\/\/[^\s]+$/i.test(inc.lookupUrl) ? inc.lookupUrl : '';
   const values: Record<string, Value> = {
     organisation: inc.organisation,
@@ -66,6 +67,7 @@ export function valuesFor(report: ScopeReport, person: PersonEntry, lang: Lang, 
     fieldsPlural: fieldsPlural(fields) ? SET : '',
     first: detail !== undefined ? formatTime(detail.first, lang) : '',
     last: detail !== undefined ? formatTime(detail.last, lang) : '',
+    sameTime: detail !== undefined && formatTime(detail.first, lang) === formatTime(detail.last, lang) ? SET : '',
     cardShown: fields.includes('card') ? SET : '',
     bankShown: fields.includes('bank') ? SET : '',
   });

@@ -6,6 +6,7 @@
  * categories, the people (hashes only; at most MAX_PEOPLE_ROWS rows, the CSV has everyone) and
  * how the figures were made. Every string taken from the report is escaped.
  */
+import { localIncident } from '../incident.ts';
 import type { PersonEntry, ScopeReport, Status } from '../types.ts';
 import { barsSvg, bucketWords, funnelStages, funnelSvg, timelineSvg } from './charts.ts';
 import { duration, esc, int, range, spanMs, time, type ReportLang } from './format.ts';
@@ -22,8 +23,9 @@ export interface RenderHtmlOptions {
   lang?: ReportLang;
 }
 
-export function renderHtml(report: ScopeReport, opts: RenderHtmlOptions = {}): string {
+export function renderHtml(scope: ScopeReport, opts: RenderHtmlOptions = {}): string {
   const lang = opts.lang ?? 'en';
+  const report: ScopeReport = { ...scope, incident: localIncident(scope.incident, lang) };
   const L = labels(lang);
   const title = `${report.incident.title} – ${L.reportOf}`;
   return [

@@ -22,7 +22,7 @@ import type { FieldMap, FormatId, RejectReason } from '../../watch/adapters/type
 import { DEFAULT_DETECTION } from '../../watch/detectors/define.ts';
 import { DETECTORS } from '../../watch/detectors/index.ts';
 import { DetectionEngine } from '../../watch/engine.ts';
-import type { Category, ScopeInputs, ScopeReport } from '../types.ts';
+import type { Category, IncidentInfo, ScopeInputs, ScopeReport } from '../types.ts';
 import { loadRelations, loadSessions } from './maps.ts';
 import { EventHeap, type Pending } from './merge.ts';
 import type { Batch, ParseConfig } from './parse-input.ts';
@@ -243,7 +243,9 @@ export async function runScope(opts: ScopeOptions): Promise<ScopeReport> {
     ...(relations ? { relations: { file: relations.file, rows: relations.rows } } : {}),
   };
   const categories: Category[] = Object.entries(respond.categories).map(([name, c]) => ({ name, fields: [...c.fields], direct: c.direct }));
-  const incident = { ...respond.incident, measures: [...respond.incident.measures] };
+  const { ja, en, ...facts } = respond.incident;
+  const translations = { ...(ja ? { ja } : {}), ...(en ? { en } : {}) };
+  const incident: IncidentInfo = { ...facts, measures: [...facts.measures], ...(ja || en ? { translations } : {}) };
   return buildReport(tally, {
     generatedAt,
     window,

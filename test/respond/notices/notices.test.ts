@@ -209,7 +209,8 @@ describe('writeNotices', () => {
     // 15:05:00.250Z and 15:20:10Z are past midnight in Tokyo (UTC+9).
     assert.match(s1, /\n2026年11月22日 0時05分から2026年11月22日 0時20分まで\n/);
     assert.match(s1, /\n2026年11月22日\n$/);
-    assert.match(notices.ja[S2]!.txt, /\n2026年11月21日 19時00分から2026年11月21日 19時00分まで\n/);
+    assert.match(notices.ja[S2]!.txt, /\n2026年11月21日 19時00分頃\n/);
+    assert.match(notices.en[S2]!.txt, /\nOn 21 November 2026, 10:00 UTC\.\n/);
     assert.match(visibleText(notices.ja[S1]!.html), / 2026年11月22日 0時05分から2026年11月22日 0時20分まで /);
     assert.match(notices.en[S1]!.txt, /\nFrom 21 November 2026, 15:05 UTC to 21 November 2026, 15:20 UTC\.\n/);
     assert.match(notices.en[S1]!.txt, /\n- name\n- address\n- e-mail address\n- card details \(last four digits and expiry date\)\n/);

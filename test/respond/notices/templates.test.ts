@@ -31,7 +31,7 @@ function throwsLine(fn: () => unknown, message: string): void {
 
 const SHOWN_KNOWN =
   '{{organisation}}, {{title}}, {{cause}}, {{measures}}, {{contact}}, {{lookupUrl}}, {{windowFrom}}, {{windowTo}}, {{activeFirst}}, {{activeLast}}, {{date}}, ' +
-  '{{fields}}, {{fieldsInline}}, {{fieldsPlural}}, {{first}}, {{last}}, {{cardShown}}, {{bankShown}}, {{viewers}}, {{serves}}, {{sessionShown}}';
+  '{{fields}}, {{fieldsInline}}, {{fieldsPlural}}, {{first}}, {{last}}, {{sameTime}}, {{cardShown}}, {{bankShown}}, {{viewers}}, {{serves}}, {{sessionShown}}';
 const NOT_AFFECTED_KNOWN = '{{organisation}}, {{title}}, {{cause}}, {{measures}}, {{contact}}, {{lookupUrl}}, {{windowFrom}}, {{windowTo}}, {{activeFirst}}, {{activeLast}}, {{date}}';
 
 describe('the template language', () => {
