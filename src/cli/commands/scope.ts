@@ -39,8 +39,8 @@ export function summaryText(r: ScopeReport, wrote: readonly string[]): string {
     `  ${n(r.inputs.lines)} lines in ${r.inputs.files.length} file(s), ${n(r.inputs.events)} events${rej ? `, set aside: ${rej}` : ''}${r.inputs.outsideWindow ? `, ${n(r.inputs.outsideWindow)} outside the window` : ''}\n` +
     `  people are ${r.identity.kind === 'user' ? 'users (sessions map)' : 'session credentials (no sessions map: one person may count more than once)'}\n\n` +
     row('people active in the window', s.active) +
-    row('shown to someone else', s.shown, `confirmed: ${n(s.pairs)} owner→viewer pair(s), ${n(s.viewers)} viewer(s), ${n(s.exposures)} response(s)`) +
-    row('exposed on another person\'s page', s.derived, `derived: ${n(s.derivedPairs)} pair(s)`) +
+    row('shown to someone else', s.shown, `confirmed: ${n(new Set(r.pairs.map((p) => `${p.owner} ${p.viewer}`)).size)} owner→viewer pair(s), ${n(s.viewers)} viewer(s), ${n(s.exposures)} response(s)`) +
+    row('exposed on another person\'s page', s.derived, `derived: ${n(new Set(r.derivedPairs.map((d) => `${d.person} ${d.viewer}`)).size)} person→viewer pair(s)`) +
     row('possibly exposed', s.possibly, 'stored or collapsed, no other viewer in the logs') +
     row('not affected', s.notAffected) +
     '\n' +
