@@ -36,5 +36,9 @@ describe('the packed package', () => {
     const explained = execFileSync(bin, ['explain', '--profile', 'fastly', '-H', 'Cache-Control: private', '--json'], { encoding: 'utf8', env });
     assert.equal((JSON.parse(explained) as { response: { store: { value: string } } }).response.store.value, 'hit-for-pass');
     assert.match(execFileSync(bin, ['lab', '--list'], { encoding: 'utf8', env }), /^S1 /);
+    // The library entry points resolve to the stripped build.
+    const node = join(ROOT, 'node_modules', 'node', 'bin', 'node');
+    const script = "import { redact } from 'cachewarden/scrub'; import { explain } from 'cachewarden/semantics'; console.log(redact('paid with 4111 1111 1111 1111'), typeof explain);";
+    assert.equal(execFileSync(node, ['--input-type=module', '-e', script], { cwd: join(dir, 'app'), encoding: 'utf8', env }), 'paid with 411111******1111 function\n');
   });
 });
