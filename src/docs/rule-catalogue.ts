@@ -6,6 +6,8 @@ import type { CacheEvent } from '../core/event.ts';
 import { docsUrl, type DetectorDefinition, type DetectorExample } from '../watch/detectors/define.ts';
 import { DETECTORS } from '../watch/detectors/index.ts';
 import { TECHNIQUES } from '../probe/techniques/index.ts';
+import { SCRUB_RULES, type ScrubExample, type ScrubRule } from '../scrub/rules.ts';
+import { findInText } from '../scrub/engine.ts';
 import type { TechniqueDefinition } from '../probe/types.ts';
 import type { VerifyExample, VerifyRuleDefinition } from '../verify/rules/define.ts';
 import { VERIFY_RULES } from '../verify/rules/index.ts';
@@ -146,6 +148,39 @@ export function renderTechniquePage(t: TechniqueDefinition): string {
   ].join('\n');
 }
 
+function scrubExampleBlock(ex: ScrubExample): string {
+  const found = findInText(ex.text);
+  const what = found.length === 0 ? 'nothing' : found.map((f) => `${f.type} (${f.confidence}) → \`${f.masked}\``).join(', ');
+  return ['```text', ex.text, '```', '', `Finds: ${what}.`, ''].join('\n');
+}
+
+export function renderScrubRulePage(r: ScrubRule): string {
+  return [
+    `# ${r.id}: ${r.docs.title}`,
+    '',
+    '<!-- Generated from the rule module by `npm run docs`. Do not edit by hand. -->',
+    '',
+    `Job: scrub (\`scan\`, \`redact\`, the library and the logger plug-ins) · Finding type: \`${r.type}\``,
+    '',
+    r.docs.description,
+    '',
+    '## Found',
+    '',
+    ...r.examples.bad.map(scrubExampleBlock),
+    '## Not found',
+    '',
+    ...r.examples.good.map(scrubExampleBlock),
+    '## Fix',
+    '',
+    r.docs.fix,
+    '',
+    '## References',
+    '',
+    ...r.docs.references.map((ref) => `- ${ref}`),
+    '',
+  ].join('\n');
+}
+
 export function renderRuleIndex(): string {
   return [
     '# Rule catalogue',
@@ -178,6 +213,14 @@ export function renderRuleIndex(): string {
     '| --- | --- | --- |',
     ...TECHNIQUES.map((t) => `| [\`${t.id}\`](${ruleFile(t.id).replace(/^docs\/rules\//, '')}) | ${t.riskSeverity} | ${t.title} |`),
     '',
+    '## scrub (card numbers and personal data in logs)',
+    '',
+    'Each finding has a confidence (low, medium, high); `scan --fail-on` and `redact --min-confidence` choose the threshold.',
+    '',
+    '| Rule | Finding type | What it finds |',
+    '| --- | --- | --- |',
+    ...SCRUB_RULES.map((r) => `| [\`${r.id}\`](${ruleFile(r.id).replace(/^docs\/rules\//, '')}) | ${r.type} | ${r.docs.title} |`),
+    '',
   ].join('\n');
 }
 
@@ -187,5 +230,6 @@ export function ruleDocs(): Record<string, string> {
   for (const r of VERIFY_RULES) out[ruleFile(r.id)] = renderVerifyRulePage(r);
   for (const d of DETECTORS) out[ruleFile(d.id)] = renderRulePage(d);
   for (const t of TECHNIQUES) out[ruleFile(t.id)] = renderTechniquePage(t);
+  for (const r of SCRUB_RULES) out[ruleFile(r.id)] = renderScrubRulePage(r);
   return out;
 }
