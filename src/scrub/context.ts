@@ -75,7 +75,7 @@ for (const [cls, words] of Object.entries(KEYS)) {
 }
 
 /** Where the last key read by `keyClassAt` sits, for the finding's reason text. */
-export const lastKey = { start: 0, end: 0 };
+export const lastKey = { start: 0, end: 0, hash: 0 };
 
 function at(text: string, i: number): number {
   return i >= 0 && i < text.length ? text.charCodeAt(i) : -1;
@@ -92,6 +92,33 @@ function isWordChar(c: number): boolean {
  * `\"key\":`, `key%3D`, `キー：`, or a bare word and a space (`CVV 123`). K_NONE when there is none.
  */
 export function keyClassAt(text: string, start: number): number {
+  // A card's confidence asks again for the key its run was read under: answer from the last call.
+  if (start === memo.start && text === memo.text) {
+    lastKey.start = memo.keyStart;
+    lastKey.end = memo.keyEnd;
+    lastKey.hash = memo.hash;
+    return memo.cls;
+  }
+  const cls = readKeyClass(text, start);
+  memo.text = text;
+  memo.start = start;
+  memo.cls = cls;
+  memo.keyStart = lastKey.start;
+  memo.keyEnd = lastKey.end;
+  memo.hash = lastKey.hash;
+  return cls;
+}
+
+/** The last `keyClassAt` answer (a pure function of the text and the offset). */
+const memo = { text: '', start: -1, cls: 0, keyStart: 0, keyEnd: 0, hash: 0 };
+
+/** Forgets the last `keyClassAt` answer (the engine calls it per text, so no two texts are compared). */
+export function resetKeyMemo(): void {
+  memo.start = -1;
+  memo.text = '';
+}
+
+function readKeyClass(text: string, start: number): number {
   let p = start - 1;
   let c = at(text, p);
   if (c === 34 || c === 39) {
@@ -112,6 +139,7 @@ export function keyClassAt(text: string, start: number): number {
   } else if (c === 0x3012) {
     lastKey.start = p;
     lastKey.end = p + 1;
+    lastKey.hash = 0x3012;
     return K_POSTAL;
   } else if (spaces === 0 || !isWordChar(c)) {
     return K_NONE;
@@ -154,6 +182,7 @@ export function keyClassAt(text: string, start: number): number {
   }
   lastKey.start = p + 1;
   lastKey.end = end;
+  lastKey.hash = h;
   return best;
 }
 
@@ -197,6 +226,12 @@ for (const cls of [K_CVV, K_EXPIRY, K_EXP_MONTH, K_EXP_YEAR, K_POSTAL, K_BANK]) 
 
 /** Last characters of the Japanese keys short values need (番号, 期限, コード, 口座, 〒). */
 const JP_KEY_END = new Set([0x53f7, 0x9650, 0x30c9, 0x5ea7, 0x3012]);
+/** Their low bytes (what the byte copy holds for them). */
+const JP_LOW = new Uint8Array(256);
+for (const ch of JP_KEY_END) {
+  if ((ch & 255) >= 48 && (ch & 255) <= 57) throw new Error('JP_LOW: a key end with a digit low byte breaks shortKeyPossible');
+  JP_LOW[ch & 255] = 1;
+}
 
 function at8(buf: Uint8Array, p: number): number {
   return p >= 0 ? buf[p]! : 0;
@@ -211,8 +246,29 @@ function lowerByte(c: number): number {
  * bank). `buf` holds the text as bytes (`latin1`); non-ASCII characters pass, `keyClassAt` decides.
  */
 export function shortKeyPossible(text: string, buf: Uint8Array, i: number): boolean {
+  if (i <= 0) return false;
+  const k = KEY_END[buf[i - 1]!]!;
+  // Most digit runs follow `.`, `-`, `/` or a letter: no key form starts there (only `%3D`/`%3A`).
+  if (k === 0) return i >= 3 && buf[i - 3] === 37 && buf[i - 2] === 51 && shortKeyAt(text, buf, i);
+  if (k === 2 && i >= 2) {
+    // `12:41:00`, `a=1=2`: no key this class needs ends in a digit other than the 2 of `cvv2`
+    // (and no wanted Japanese key's last character has a digit as its low byte, see JP_LOW).
+    const d = buf[i - 2]!;
+    if (d >= 48 && d <= 57 && d !== 50) return false;
+  }
+  return shortKeyAt(text, buf, i);
+}
+
+/** Bytes that may end a key form before a value: quotes, space, `:` and `=` (2), non-ASCII low halves. */
+const KEY_END = new Uint8Array(256);
+for (let c = 0; c < 32; c++) KEY_END[c] = 1;
+for (let c = 128; c < 256; c++) KEY_END[c] = 1;
+for (const c of [34, 39, 32]) KEY_END[c] = 1;
+KEY_END[58] = 2;
+KEY_END[61] = 2;
+
+function shortKeyAt(text: string, buf: Uint8Array, i: number): boolean {
   let p = i - 1;
-  if (p < 0) return false;
   let c = buf[p]!;
   if (c === 34 || c === 39) {
     c = at8(buf, --p);
@@ -223,8 +279,11 @@ export function shortKeyPossible(text: string, buf: Uint8Array, i: number): bool
     c = at8(buf, --p);
     spaces++;
   }
-  if (c === 58 || c === 61) c = at8(buf, --p);
-  else if (p >= 2 && buf[p - 2] === 37 && buf[p - 1] === 51) {
+  if (c === 58 || c === 61) {
+    c = at8(buf, --p);
+    // `12:41:00`, `a=1=2`: no key this class needs ends in a digit other than the 2 of `cvv2`.
+    if (c >= 48 && c <= 57 && c !== 50) return false;
+  } else if (p >= 2 && buf[p - 2] === 37 && buf[p - 1] === 51) {
     p -= 3;
     c = at8(buf, p);
   } else if (c >= 128 || c < 32) {
@@ -247,9 +306,10 @@ export function shortKeyPossible(text: string, buf: Uint8Array, i: number): bool
   const b = buf[p - 1]!;
   const a = buf[p - 2]!;
   if (a < 128 && b < 128 && c3 < 128 && TAIL[tailIndex(lowerByte(a), lowerByte(b), lowerByte(c3))] !== 1) {
-    // Not a wanted ending, unless a byte was only the low half of a non-ASCII character.
-    if (text.charCodeAt(p) === c3 && text.charCodeAt(p - 1) === b && text.charCodeAt(p - 2) === a) return false;
-    return true;
+    // Not a wanted ending, unless the last byte was only the low half of the last character of a
+    // wanted Japanese key (every wanted ASCII key has 3+ characters, so an ASCII last character
+    // with a non-ASCII one before it ends no wanted key either).
+    return JP_LOW[c3] === 1 && text.charCodeAt(p) !== c3;
   }
   if (a >= 128 || b >= 128 || c3 >= 128) return true;
   return !(p >= 4 && lowerByte(buf[p - 4]!) === 109 && lowerByte(c3) === 116); // amount

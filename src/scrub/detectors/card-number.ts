@@ -4,7 +4,7 @@
  * passes Luhn; a Luhn-valid run that fits no brand is never a card. Confidence: no context
  * `medium`, a card key or card words nearby `high`, a negative key (`order_id`, `ts`, `id` …) `low`.
  */
-import { K_CARD, K_NEG, cardWordsNear, keyClassAt, lastKeyText } from '../context.ts';
+import { K_CARD, K_NEG, cardWordsNear, keyClassAt, lastKey, lastKeyText } from '../context.ts';
 import { DIG, DPOS, DEND, SEPK, SEP_NONE, SEP_PCT20, SEP_PLUS, SEP_SPACE, SEP_WIDE_SPACE, digitsOf, glued, gluedAfter, run } from '../normalize.ts';
 import type { Confidence } from '../types.ts';
 import { defineScrubRule, emit, wanted } from './define.ts';
@@ -163,16 +163,82 @@ export function cardConfidence(text: string, start: number): Confidence {
 }
 let why = 0;
 
+/** Reason texts by key (hash of the key read by `keyClassAt`, checked against the text), then by kind. */
+interface KeyReasons {
+  key: string;
+  byKind: Map<number, string>;
+}
+const reasonCache = new Map<number, KeyReasons>();
+const NO_KEY = new Map<number, string>();
+
+function brandCode(brand: string): number {
+  switch (brand) {
+    case 'visa':
+      return 1;
+    case 'mastercard':
+      return 2;
+    case 'amex':
+      return 3;
+    case 'jcb':
+      return 4;
+    case 'diners':
+      return 5;
+    case 'discover':
+      return 6;
+    case 'unionpay':
+      return 7;
+    case 'maestro':
+      return 8;
+    default:
+      return 0;
+  }
+}
+
+function sameKey(text: string, key: string): boolean {
+  const s = lastKey.start;
+  if (lastKey.end - s !== key.length) return false;
+  for (let k = 0; k < key.length; k++) if (text.charCodeAt(s + k) !== key.charCodeAt(k)) return false;
+  return true;
+}
+
+/** The reason text for a card of `brand` and `len` digits, given `why` (built once per kind and key). */
+function cardReason(text: string, brand: string, len: number): string {
+  const kind = why * 256 + brandCode(brand) * 32 + len;
+  let byKind = NO_KEY;
+  if (why === 1 || why === 2) {
+    const e = reasonCache.get(lastKey.hash);
+    if (e !== undefined && sameKey(text, e.key)) byKind = e.byKind;
+    else {
+      const key = lastKeyText(text);
+      byKind = new Map();
+      if (reasonCache.size < 256) reasonCache.set(lastKey.hash, { key, byKind });
+    }
+  }
+  let r = byKind.get(kind);
+  if (r === undefined) {
+    const base = 'IIN ' + brand + ' + ' + String(len) + ' digits + Luhn';
+    r =
+      why === 1
+        ? base + '; negative key "' + lastKeyText(text) + '"'
+        : why === 2
+          ? base + '; key "' + lastKeyText(text) + '"'
+          : why === 3
+            ? base + '; card words nearby'
+            : base + '; no card context';
+    byKind.set(kind, r);
+  }
+  return r;
+}
+
 /** Reports the card `cardInRun` found; returns its confidence. */
 export function emitCard(text: string): Confidence {
-  const { a, b, brand } = found;
+  const a = found.a;
+  const b = found.b;
+  const brand = found.brand;
   const start = DPOS[a]!;
   const end = DEND[b - 1]!;
   const confidence = cardConfidence(text, start);
   if (!wanted(confidence)) return confidence;
-  const base = `IIN ${brand} + ${b - a} digits + Luhn`;
-  const reason =
-    why === 1 ? `${base}; negative key "${lastKeyText(text)}"` : why === 2 ? `${base}; key "${lastKeyText(text)}"` : why === 3 ? `${base}; card words nearby` : `${base}; no card context`;
-  emit({ type: 'card-number', confidence, start, end, value: digitsOf(a, b), brand, reason });
+  emit({ type: 'card-number', confidence, start, end, value: digitsOf(a, b), brand, reason: cardReason(text, brand, b - a) });
   return confidence;
 }
