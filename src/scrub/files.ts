@@ -4,12 +4,15 @@
  * telling binary content from text by its first 8 KiB, and decoding UTF-8 in chunks while noticing
  * invalid bytes (they become U+FFFD and the text is still used).
  */
-import { closeSync, createReadStream, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { CwError } from '../core/errors.ts';
+import { isGzipFile } from '../core/gzip.ts';
+
+export { isGzipFile };
 
 /** How much of a file's (decompressed) start decides whether it is binary. */
 export const SNIFF_BYTES = 8 * 1024;
@@ -124,16 +127,6 @@ export function walkPaths(paths: readonly string[]): WalkResult {
   return result;
 }
 
-/** Whether the file starts with the gzip magic bytes 1f 8b. */
-export function isGzipFile(file: string): boolean {
-  const fd = openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 export interface OpenedFile {
   gzip: boolean;

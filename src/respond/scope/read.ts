@@ -3,11 +3,12 @@
  * sorted, deduplicated) and a pull-based line reader per file, so the merge decides which input
  * to read next (bounded memory). Gzip is recognised by its magic bytes, not by the file name.
  */
-import { closeSync, createReadStream, globSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, globSync, openSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { CwError } from '../../core/errors.ts';
+import { isGzipFile } from '../../core/gzip.ts';
 
 const GLOB_CHARS = /[*?[{]/;
 
@@ -56,15 +57,6 @@ export function expandInputs(inputs: readonly string[]): string[] {
   return [...out].sort();
 }
 
-export function isGzip(file: string): boolean {
-  const fd = openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** A line longer than this (characters) is cut off and its rest skipped; the adapter rejects it as too long. */
 const MAX_CARRY = 1 << 20;
@@ -82,7 +74,7 @@ export class LineReader {
   constructor(file: string) {
     this.file = file;
     try {
-      this.gzip = isGzip(file);
+      this.gzip = isGzipFile(file);
     } catch (e) {
       throw unreadable(file, `cannot open: ${whyNot(e)}`, 'check the path and its permissions');
     }
@@ -190,3 +182,6 @@ export async function readRange(file: string, start: number, end: number): Promi
     await fh.close();
   }
 }
+
+/** Whether the file is gzip (by its magic bytes). */
+export const isGzip = isGzipFile;
