@@ -97,22 +97,32 @@ export class Parser {
     return decls;
   }
 
-  private parseDecl(out: Decl[]): void {
+  /**
+   * What may stand wherever a declaration or a statement may: a macro (Fastly `#FASTLY …`), inline
+   * C, or a stray `;`. Consumes it (pushing a node for the first two) and says whether it did.
+   */
+  private passThrough(out: Array<Decl | Stmt>): boolean {
     const t = this.peek();
     if (t.kind === 'macro') {
       this.next();
       out.push({ type: 'macro', name: t.value, ...this.node(t) });
-      return;
+      return true;
     }
     if (t.kind === 'ccode') {
       this.next();
       out.push({ type: 'inline_c', code: t.value, ...this.node(t) });
-      return;
+      return true;
     }
     if (t.kind === 'punct' && t.value === ';') {
       this.next();
-      return;
+      return true;
     }
+    return false;
+  }
+
+  private parseDecl(out: Decl[]): void {
+    if (this.passThrough(out)) return;
+    const t = this.peek();
     const expected = 'a declaration (vcl, import, include, backend, probe, acl, director, table, sub)';
     if (t.kind !== 'ident') this.fail(t, expected);
     switch (t.value) {
@@ -345,21 +355,8 @@ export class Parser {
   }
 
   private parseStatement(out: Stmt[]): void {
+    if (this.passThrough(out)) return;
     const t = this.peek();
-    if (t.kind === 'macro') {
-      this.next();
-      out.push({ type: 'macro', name: t.value, ...this.node(t) });
-      return;
-    }
-    if (t.kind === 'ccode') {
-      this.next();
-      out.push({ type: 'inline_c', code: t.value, ...this.node(t) });
-      return;
-    }
-    if (t.kind === 'punct' && t.value === ';') {
-      this.next();
-      return;
-    }
     if (t.kind !== 'ident') this.fail(t, 'a statement');
     if (this.isPunct(':', 1) && !t.value.includes('.')) {
       this.next();
